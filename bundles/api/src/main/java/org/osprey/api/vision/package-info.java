@@ -1,0 +1,14 @@
+/**
+ * Vision: models and what they see.
+ * <p>
+ * Each loaded model is a {@link org.osprey.api.vision.Model} service with the properties
+ * {@value org.osprey.api.vision.Model#NAME}, {@value org.osprey.api.vision.Model#VERSION} and
+ * {@value org.osprey.api.vision.Model#TASK}. When several versions of one name are registered, the
+ * highest version also has the highest service ranking, so a plain lookup by name gets the newest.
+ */
+@Export
+@Version("1.0.0")
+package org.osprey.api.vision;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
