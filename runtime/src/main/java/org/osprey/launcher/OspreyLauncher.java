@@ -67,6 +67,7 @@ public final class OspreyLauncher {
                 "felix.webconsole.password", adminHash,
                 "osprey.data", s.dataDir.toString(),
                 "osprey.deploy", s.deployDir.toString(),
-                "org.slf4j.simpleLogger.defaultLogLevel", s.logLevel);
+                "org.slf4j.simpleLogger.defaultLogLevel", s.logLevel,
+                "launch.activators", "org.osprey.startorder.StartFirst");
     }
 }

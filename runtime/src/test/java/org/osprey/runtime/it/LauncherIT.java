@@ -1,0 +1,184 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The executable jar as a user runs it: {@code java -jar osprey.jar} in a fresh folder, configured by the
+ * OSPREY_* variables.
+ */
+public class LauncherIT {
+
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process gateway;
+    private Path output;
+
+    @Before
+    public void jarExists() {
+        assertTrue("osprey.jar was built", Files.isRegularFile(jar()));
+    }
+
+    @After
+    public void stop() throws InterruptedException {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroy();
+            if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
+                gateway.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    public void firstStartGeneratesAPasswordOnceAndServesHealthAndConsole() throws Exception {
+        int port = OspreyTestSupport.freePort();
+        Path dir = folder.newFolder("gateway").toPath();
+        Map<String, String> env = Map.of("OSPREY_HTTP_PORT", Integer.toString(port));
+
+        long started = System.nanoTime();
+        start(dir, env);
+        HttpResponse<String> health = await(port, "/health", null, 200, 30_000);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        System.out.println("LauncherIT: /health answered " + millis + " ms after the JVM was started");
+        assertTrue(health.body(), health.body().contains("\"status\":\"up\""));
+
+        String log = Files.readString(output);
+        Matcher m = Pattern.compile("password: ([A-Za-z0-9]{20})").matcher(log);
+        assertTrue("the generated password is printed: " + log, m.find());
+        String password = m.group(1);
+
+        Path credentials = dir.resolve("data/admin.credentials");
+        String stored = Files.readString(credentials);
+        assertFalse("only a hash is stored", stored.contains(password));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
+        assertTrue(Files.isDirectory(dir.resolve("data/framework")));
+        assertTrue(Files.isDirectory(dir.resolve("deploy")));
+
+        assertEquals(401, get(port, "/system/console/bundles.json", null).statusCode());
+        assertEquals(401, get(port, "/system/console/bundles.json", "admin").statusCode());
+        HttpResponse<String> bundles = await(port, "/system/console/bundles.json", password, 200, 10_000);
+        assertTrue(bundles.body(), bundles.body().contains("bundles active"));
+
+        // a restart keeps the password and does not print it again
+        stop();
+        start(dir, env);
+        await(port, "/health", null, 200, 30_000);
+        assertFalse("the password is printed only once", Files.readString(output).contains(password));
+        assertEquals(200, await(port, "/system/console/bundles.json", password, 200, 10_000).statusCode());
+    }
+
+    @Test
+    public void passwordFromTheEnvironmentWins() throws Exception {
+        int port = OspreyTestSupport.freePort();
+        Path dir = folder.newFolder("env").toPath();
+        start(dir, Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD", "correct horse battery"));
+        await(port, "/health", null, 200, 30_000);
+        assertEquals(200, await(port, "/system/console/bundles.json", "correct horse battery", 200, 10_000).statusCode());
+        assertFalse("nothing generated", Files.exists(dir.resolve("data/admin.credentials")));
+        assertFalse("the password is never printed", Files.readString(output).contains("correct horse battery"));
+    }
+
+    @Test
+    public void wrongValuesStopTheStartWithOneClearLine() throws Exception {
+        Path dir = folder.newFolder("bad").toPath();
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        assertRefused(dir, Map.of("OSPREY_HTTP_PORT", "eighty"), "OSPREY_HTTP_PORT must be a port number");
+        assertRefused(dir, Map.of("OSPREY_HTTP_PORT", "0"), "OSPREY_HTTP_PORT must be a port number");
+        assertRefused(dir, Map.of("OSPREY_DATA", file.toString()), "OSPREY_DATA must be a folder");
+        assertRefused(dir, Map.of("OSPREY_DATA", file.resolve("sub").toString()), "OSPREY_DATA: cannot create the folder");
+        assertRefused(dir, Map.of("OSPREY_DEPLOY", file.toString()), "OSPREY_DEPLOY must be a folder");
+        assertRefused(dir, Map.of("OSPREY_ADMIN_PASSWORD", "short"), "OSPREY_ADMIN_PASSWORD must have at least 8");
+        assertRefused(dir, Map.of("OSPREY_LOG_LEVEL", "chatty"), "OSPREY_LOG_LEVEL must be one of");
+    }
+
+    @Test
+    public void aBusyPortIsReportedBeforeStarting() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            Path dir = folder.newFolder("busy").toPath();
+            assertRefused(dir, Map.of("OSPREY_HTTP_PORT", Integer.toString(busy.getLocalPort())), "is already in use");
+        }
+    }
+
+    private void assertRefused(Path dir, Map<String, String> env, String expected) throws Exception {
+        start(dir, env);
+        assertTrue("the launcher exits", gateway.waitFor(30, TimeUnit.SECONDS));
+        String out = Files.readString(output, StandardCharsets.UTF_8).strip();
+        assertEquals(out, 2, gateway.exitValue());
+        assertEquals("exactly one line: " + out, 1, out.lines().count());
+        assertTrue(out, out.startsWith("osprey: ") && out.contains(expected));
+        assertFalse("no stack trace", out.contains("Exception") && out.contains("\tat "));
+    }
+
+    private void start(Path dir, Map<String, String> env) throws IOException {
+        output = dir.resolve("gateway-" + System.nanoTime() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        Map<String, String> environment = pb.environment();
+        environment.keySet().removeIf(k -> k.startsWith("OSPREY_"));
+        environment.putAll(new HashMap<>(env));
+        gateway = pb.start();
+    }
+
+    private HttpResponse<String> await(int port, String path, String password, int status, long timeoutMillis)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        HttpResponse<String> last = null;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue("the gateway is running: " + Files.readString(output), gateway.isAlive());
+            try {
+                last = get(port, path, password);
+                if (last.statusCode() == status) {
+                    return last;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(path + " did not answer " + status + " within " + timeoutMillis + " ms; last: "
+                + (last == null ? "no answer" : last.statusCode() + " " + last.body()));
+    }
+
+    private HttpResponse<String> get(int port, String path, String password) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(5));
+        if (password != null) {
+            request.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Path jar() {
+        return Path.of(System.getProperty("osprey.jar", "target/osprey.jar"));
+    }
+}

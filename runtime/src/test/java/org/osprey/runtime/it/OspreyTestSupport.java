@@ -1,0 +1,160 @@
+package org.osprey.runtime.it;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
+
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Base of every Pax Exam test: boots Felix with exactly the bundles the runtime resolved
+ * (runtime/target/runbundles, exported from osprey.bndrun by this build), on a free HTTP port, with a
+ * known admin password. Subclasses add bundles of their own with {@link #extraOptions()}.
+ * <p>
+ * {@link #configuration()} runs in the driver; test methods run inside the framework, so they may only
+ * use what the probe bundle sees (this class, the test classes, and packages the runtime exports).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public abstract class OspreyTestSupport {
+
+    /** The admin password every Pax Exam framework is started with. */
+    protected static final String ADMIN_PASSWORD = "pax-exam-admin-password";
+    /** System property holding the HTTP port chosen for the framework under test. */
+    protected static final String PORT_PROPERTY = "osprey.it.http.port";
+
+    @Inject
+    protected BundleContext context;
+
+    @Configuration
+    public Option[] configuration() throws Exception {
+        int port = freePort();
+        Path work = Files.createDirectories(Path.of("target", "pax-exam", getClass().getSimpleName()).toAbsolutePath());
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        List<Option> options = new ArrayList<>(Arrays.asList(
+                cleanCaches(true),
+                frameworkStartLevel(10),
+                systemProperty(PORT_PROPERTY).value(Integer.toString(port)),
+                frameworkProperty("org.osgi.service.http.port").value(Integer.toString(port)),
+                frameworkProperty("felix.fileinstall.dir").value(deploy.toString()),
+                frameworkProperty("felix.fileinstall.poll").value("500"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.webconsole.password").value(org.osprey.launcher.TestCredentials.hash(ADMIN_PASSWORD)),
+                frameworkProperty("felix.webconsole.realm").value("Osprey"),
+                frameworkProperty("osprey.data").value(work.resolve("data").toString()),
+                systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"),
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                systemProperty("org.slf4j.simpleLogger.logFile").value("System.out"),
+                junitBundles()));
+        options.addAll(runtimeBundles());
+        options.addAll(Arrays.asList(extraOptions()));
+        return options(options.toArray(new Option[0]));
+    }
+
+    /** Bundles or properties a subclass adds to the runtime's. */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /** The runtime's bundles, from this build; SLF4J first so no bundle logs into the no-op logger. */
+    static List<Option> runtimeBundles() throws IOException {
+        String dir = System.getProperty("osprey.runbundles");
+        if (dir == null || !new File(dir).isDirectory()) {
+            throw new IllegalStateException("osprey.runbundles is not a folder (" + dir + "): run the tests with mvn verify");
+        }
+        List<Option> bundles = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(Path.of(dir))) {
+            jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jar -> {
+                boolean logging = jar.getFileName().toString().startsWith("slf4j-");
+                bundles.add(bundle(jar.toUri().toString()).startLevel(logging ? 1 : 5));
+            });
+        }
+        return bundles;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A small HTTP answer: status and body. */
+    protected static final class HttpAnswer {
+        public final int status;
+        public final String body;
+
+        HttpAnswer(int status, String body) {
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    /** GET on the framework's HTTP port, with basic authentication when a password is given. */
+    protected static HttpAnswer get(String path, String password) throws IOException {
+        URL url = new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + path);
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10000);
+        if (password != null) {
+            String token = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+            c.setRequestProperty("Authorization", "Basic " + token);
+        }
+        int status = c.getResponseCode();
+        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new HttpAnswer(status, body);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** Retries a GET until it answers the expected status (servlets register asynchronously). */
+    protected static HttpAnswer awaitStatus(String path, String password, int expected, long timeoutMillis)
+            throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        HttpAnswer last = null;
+        IOException error = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                last = get(path, password);
+                if (last.status == expected) {
+                    return last;
+                }
+            } catch (IOException e) {
+                error = e;
+            }
+            Thread.sleep(100);
+        }
+        if (last != null) {
+            return last;
+        }
+        throw error != null ? error : new IOException("no answer from " + path);
+    }
+}

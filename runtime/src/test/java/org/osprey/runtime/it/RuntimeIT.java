@@ -1,0 +1,96 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/** The runtime's bundles in a real Felix: all active, all components satisfied, console secured. */
+public class RuntimeIT extends OspreyTestSupport {
+
+    @Test
+    public void everyBundleIsActive() {
+        List<String> notActive = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+            if (!fragment && b.getState() != Bundle.ACTIVE) {
+                notActive.add(b.getSymbolicName() + " (state " + b.getState() + ")");
+            }
+        }
+        assertTrue("bundles not active: " + notActive, notActive.isEmpty());
+        assertTrue("the Osprey API bundle is installed", installed("org.osprey.api"));
+        assertTrue("the Osprey HTTP bundle is installed", installed("org.osprey.http"));
+        assertTrue("the web console is installed", installed("org.apache.felix.webconsole"));
+    }
+
+    @Test
+    public void everyComponentIsSatisfied() {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            List<String> problems = new ArrayList<>();
+            int configurations = 0;
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                if (!scr.isComponentEnabled(d) && d.defaultEnabled) {
+                    problems.add(d.name + " is disabled");
+                }
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    configurations++;
+                    if (c.state != ComponentConfigurationDTO.ACTIVE && c.state != ComponentConfigurationDTO.SATISFIED) {
+                        problems.add(d.name + " is in state " + c.state
+                                + (c.failure == null ? "" : ": " + c.failure)
+                                + (c.unsatisfiedReferences.length == 0 ? "" : ", unsatisfied reference " + c.unsatisfiedReferences[0].name));
+                    }
+                }
+            }
+            assertTrue("components with problems: " + problems, problems.isEmpty());
+            assertTrue("at least the health servlet is a component", configurations >= 1);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    @Test
+    public void healthAnswersWithoutCredentials() throws Exception {
+        HttpAnswer health = awaitStatus("/health", null, 200, 20_000);
+        assertEquals(health.body, 200, health.status);
+        JsonObject json = JsonParser.parseString(health.body).getAsJsonObject();
+        assertEquals(health.body, "up", json.get("status").getAsString());
+        int total = json.getAsJsonObject("bundles").get("total").getAsInt();
+        assertEquals(health.body, context.getBundles().length, total);
+    }
+
+    @Test
+    public void webConsoleRequiresTheAdminPassword() throws Exception {
+        HttpAnswer anonymous = awaitStatus("/system/console/bundles.json", null, 401, 20_000);
+        assertEquals(401, anonymous.status);
+        assertEquals(401, get("/system/console/bundles.json", "admin").status);
+        assertEquals(401, get("/system/console/bundles.json", ADMIN_PASSWORD + "x").status);
+
+        HttpAnswer admin = awaitStatus("/system/console/bundles.json", ADMIN_PASSWORD, 200, 20_000);
+        assertEquals(admin.body, 200, admin.status);
+        JsonObject json = JsonParser.parseString(admin.body).getAsJsonObject();
+        assertEquals(context.getBundles().length, json.getAsJsonArray("data").size());
+    }
+
+    private boolean installed(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
