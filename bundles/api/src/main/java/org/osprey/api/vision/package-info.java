@@ -5,9 +5,11 @@
  * {@value org.osprey.api.vision.Model#NAME}, {@value org.osprey.api.vision.Model#VERSION} and
  * {@value org.osprey.api.vision.Model#TASK}. When several versions of one name are registered, the
  * highest version also has the highest service ranking, so a plain lookup by name gets the newest.
+ * {@link org.osprey.api.vision.ModelCatalog} tells what became of every model bundle, including the
+ * ones that failed to load.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osprey.api.vision;
 
 import org.osgi.annotation.bundle.Export;

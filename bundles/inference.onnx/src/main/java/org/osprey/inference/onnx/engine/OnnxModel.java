@@ -1,0 +1,176 @@
+package org.osprey.inference.onnx.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osprey.api.camera.Frame;
+import org.osprey.api.vision.InferenceException;
+import org.osprey.api.vision.InferenceException.Reason;
+import org.osprey.api.vision.InferenceResult;
+import org.osprey.api.vision.Model;
+import org.osprey.api.vision.ModelInfo;
+import org.osprey.api.vision.Prediction;
+import org.osprey.inference.onnx.decode.OutputDecoder;
+import org.osprey.inference.onnx.decode.TensorData;
+import org.osprey.inference.onnx.image.BadImageException;
+import org.osprey.inference.onnx.image.ChannelOrder;
+import org.osprey.inference.onnx.image.DecodeBuffers;
+import org.osprey.inference.onnx.image.DecodeTarget;
+import org.osprey.inference.onnx.image.Pixels;
+import org.osprey.inference.onnx.tensor.Geometry;
+import org.osprey.inference.onnx.tensor.InputSpec;
+import org.osprey.inference.onnx.tensor.TensorWriter;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * A loaded model: one ONNX Runtime session shared by all callers (session.run is thread-safe), and a
+ * pool of per-call workspaces so a request allocates no full-size buffers. The session is closed
+ * after {@link #retire()} once the last request on it has finished.
+ */
+public final class OnnxModel implements Model {
+
+    private final OnnxEngine engine;
+    private final OrtSession session;
+    private final ModelInfo info;
+    private final String inputName;
+    private final InputSpec spec;
+    private final OutputDecoder decoder;
+    private final Queue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
+    /** Requests in flight, plus one held by the extender until retire(). */
+    private final AtomicInteger leases = new AtomicInteger(1);
+    private final AtomicBoolean retired = new AtomicBoolean();
+
+    /** Buffers one call uses; back to the pool after it. */
+    private static final class Workspace {
+        final DecodeBuffers decode = new DecodeBuffers();
+        final FloatBuffer tensor;
+
+        Workspace(InputSpec spec) {
+            tensor = ByteBuffer.allocateDirect(spec.elements() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+    }
+
+    public OnnxModel(OnnxEngine engine, OrtSession session, ModelInfo info, String inputName, InputSpec spec,
+            OutputDecoder decoder) {
+        this.engine = engine;
+        this.session = session;
+        this.info = info;
+        this.inputName = inputName;
+        this.spec = spec;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public InferenceResult infer(Frame frame) throws InferenceException {
+        if (!acquire()) {
+            throw new InferenceException(Reason.MODEL_UNAVAILABLE, "model " + info.name() + " " + info.version() + " was removed");
+        }
+        Workspace ws = workspaces.poll();
+        if (ws == null) {
+            ws = new Workspace(spec);
+        }
+        try {
+            long t0 = System.nanoTime();
+            Pixels pixels = pixels(frame, ws.decode);
+            Geometry geometry = TensorWriter.write(pixels, spec, ws.tensor);
+            ws.tensor.rewind();
+            long t1 = System.nanoTime();
+            Map<String, TensorData> outputs = run(ws.tensor);
+            long t2 = System.nanoTime();
+            List<Prediction> predictions = decoder.decode(outputs, geometry);
+            long t3 = System.nanoTime();
+            return InferenceResult.builder(info)
+                    .image(pixels.sourceWidth(), pixels.sourceHeight())
+                    .predictions(predictions)
+                    .timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2))
+                    .build();
+        } catch (BadImageException e) {
+            throw new InferenceException(Reason.BAD_IMAGE, e.getMessage(), e);
+        } catch (OrtException e) {
+            throw new InferenceException(Reason.INTERNAL, "ONNX Runtime failed on model " + info.name() + ": " + e.getMessage(), e);
+        } finally {
+            workspaces.offer(ws);
+            release();
+        }
+    }
+
+    private Pixels pixels(Frame frame, DecodeBuffers buffers) throws BadImageException {
+        ByteBuffer data = frame.data();
+        switch (frame.format()) {
+            case BGR24:
+                return new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.BGR, frame.width(), frame.height());
+            case RGB24:
+                return new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.RGB, frame.width(), frame.height());
+            case GRAY8:
+                return new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.GRAY, frame.width(), frame.height());
+            default:
+                return engine.images().decode(data,
+                        (w, h) -> DecodeTarget.forInput(w, h, spec.width(), spec.height(), spec.letterbox()), buffers);
+        }
+    }
+
+    private Map<String, TensorData> run(FloatBuffer tensor) throws OrtException {
+        try (OnnxTensor input = OnnxTensor.createTensor(engine.environment(), tensor, spec.shape());
+                OrtSession.Result result = session.run(Map.of(inputName, input))) {
+            Map<String, TensorData> outputs = new HashMap<>();
+            for (Map.Entry<String, OnnxValue> e : result) {
+                if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+                    FloatBuffer fb = t.getFloatBuffer();
+                    float[] values = new float[fb.remaining()];
+                    fb.get(values);
+                    outputs.put(e.getKey(), new TensorData(e.getKey(), t.getInfo().getShape(), values));
+                }
+            }
+            return outputs;
+        }
+    }
+
+    private boolean acquire() {
+        for (;;) {
+            int n = leases.get();
+            if (n == 0) {
+                return false;
+            }
+            if (leases.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void release() {
+        if (leases.decrementAndGet() == 0) {
+            engine.close(session);
+            workspaces.clear();
+        }
+    }
+
+    /** No new requests; the session closes when the ones in flight have finished (now, if none). */
+    public void retire() {
+        if (retired.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + info + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package org.osprey.inference.onnx.extender;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+@ObjectClassDefinition(name = "Osprey ONNX Runtime",
+        description = "Session options for every model. Changing them reloads the models.")
+public @interface OnnxRuntimeConfiguration {
+
+    @AttributeDefinition(name = "Intra-op threads", min = "0",
+            description = "Threads one inference may use; 0 lets ONNX Runtime use one per core.")
+    int intraOpThreads() default 0;
+
+    @AttributeDefinition(name = "Inter-op threads", min = "0",
+            description = "Threads for running independent graph nodes in parallel; 0 = ONNX Runtime's default.")
+    int interOpThreads() default 0;
+
+    @AttributeDefinition(name = "Graph optimisation", options = {
+            @Option(label = "none", value = "none"), @Option(label = "basic", value = "basic"),
+            @Option(label = "extended", value = "extended"), @Option(label = "all", value = "all")})
+    String optimization() default "all";
+
+    @AttributeDefinition(name = "Execution provider",
+            description = "cpu, or xnnpack / cuda where this ONNX Runtime build has them (else the CPU, with a warning).")
+    String executionProvider() default "cpu";
+}

@@ -1,0 +1,58 @@
+package org.osprey.inference.onnx.image;
+
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The decoder for each format: the fastest this machine has. */
+public final class ImageDecoders implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoders.class);
+
+    private final Map<ImageFormat, ImageDecoder> decoders = new EnumMap<>(ImageFormat.class);
+    private final TurboJpeg turbo;
+
+    public ImageDecoders() {
+        TurboJpeg t = null;
+        try {
+            t = TurboJpeg.load();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            LOG.warn("JPEG decoding falls back to ImageIO, several times slower: {}", e.getMessage());
+        }
+        turbo = t;
+        for (ImageFormat f : ImageFormat.values()) {
+            decoders.put(f, new ImageIoDecoder(f));
+        }
+        if (turbo != null) {
+            decoders.put(ImageFormat.JPEG, turbo);
+        }
+    }
+
+    public Pixels decode(ByteBuffer encoded, ImageDecoder.Target target, DecodeBuffers buffers) throws BadImageException {
+        ImageFormat format = ImageFormat.sniff(encoded).orElseThrow(() -> new BadImageException(
+                "not a JPEG, PNG or BMP image (" + encoded.remaining() + " bytes starting " + head(encoded) + ")"));
+        return decoders.get(format).decode(encoded, target, buffers);
+    }
+
+    public ImageDecoder decoder(ImageFormat format) {
+        return decoders.get(format);
+    }
+
+    private static String head(ByteBuffer b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(4, b.remaining()); i++) {
+            sb.append(String.format("%02x", b.get(b.position() + i) & 0xFF));
+        }
+        return sb.length() == 0 ? "empty" : "0x" + sb;
+    }
+
+    @Override
+    public void close() {
+        if (turbo != null) {
+            turbo.close();
+        }
+    }
+}
