@@ -36,7 +36,9 @@ public final class ImageIoDecoder implements ImageDecoder {
             reader.setInput(in, true, true);
             int w = reader.getWidth(0), h = reader.getHeight(0);
             DecodeTarget t = target.forSize(w, h);
-            int step = Math.max(1, Math.min(t.minWidth() == 0 ? 1 : w / t.minWidth(), t.minHeight() == 0 ? 1 : h / t.minHeight()));
+            // subsampling skips pixels: keep at least twice the target so the area filter after it still averages
+            int ratio = Math.min(t.minWidth() == 0 ? 1 : w / t.minWidth(), t.minHeight() == 0 ? 1 : h / t.minHeight());
+            int step = Math.max(1, ratio / 2);
             ImageReadParam param = reader.getDefaultReadParam();
             if (step > 1) {
                 param.setSourceSubsampling(step, step, 0, 0);
