@@ -104,8 +104,8 @@ public final class OnnxModel implements Model {
                     .build();
         } catch (BadImageException e) {
             throw new InferenceException(Reason.BAD_IMAGE, e.getMessage(), e);
-        } catch (OrtException e) {
-            throw new InferenceException(Reason.INTERNAL, "ONNX Runtime failed on model " + info.name() + ": " + e.getMessage(), e);
+        } catch (OrtException | RuntimeException e) {
+            throw new InferenceException(Reason.INTERNAL, "inference failed on model " + info.name() + ": " + e, e);
         } finally {
             workspaces.offer(ws);
             release();

@@ -70,7 +70,7 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
         Pointer handle = borrow();
         try {
             int[] w = new int[1], h = new int[1], subsamp = new int[1], colorspace = new int[1];
-            if (tjDecompressHeader3(handle, in, size, w, h, subsamp, colorspace) != 0) {
+            if (tjDecompressHeader3(handle, in, size, w, h, subsamp, colorspace) != 0 || w[0] <= 0 || h[0] <= 0) {
                 throw new BadImageException("not a readable JPEG: " + error(handle));
             }
             DecodeTarget t = target.forSize(w[0], h[0]);

@@ -1,0 +1,42 @@
+package org.osprey.http.inference;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.osprey.api.vision.BoundingBox;
+import org.osprey.api.vision.InferenceResult;
+import org.osprey.api.vision.Prediction;
+
+/**
+ * The Azure Custom Vision container's answer: boxes as fractions of the image, null for
+ * classification; {@code project} and {@code iteration} carry the model's name and version.
+ */
+final class CustomVisionFormat {
+
+    record Box(double left, double top, double width, double height) {
+    }
+
+    record CvPrediction(double probability, int tagId, String tagName, Box boundingBox) {
+    }
+
+    record Response(String id, String project, String iteration, String created, List<CvPrediction> predictions) {
+    }
+
+    private CustomVisionFormat() {
+    }
+
+    static Response of(InferenceResult r) {
+        List<CvPrediction> predictions = r.predictions().stream().map(CustomVisionFormat::prediction).toList();
+        return new Response(UUID.randomUUID().toString(), r.modelName(), r.modelVersion(), r.created().toString(), predictions);
+    }
+
+    private static CvPrediction prediction(Prediction p) {
+        BoundingBox b = p.box();
+        Box box = b == null ? null : new Box(round(b.left()), round(b.top()), round(b.width()), round(b.height()));
+        return new CvPrediction(round(p.score()), p.labelIndex(), p.label(), box);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+}

@@ -1,0 +1,206 @@
+package org.osprey.http.inference;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletMultipart;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osprey.api.camera.Frame;
+import org.osprey.api.camera.PixelFormat;
+import org.osprey.api.vision.InferenceException;
+import org.osprey.api.vision.InferenceResult;
+import org.osprey.api.vision.Model;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Inference over HTTP on the models of the service registry: {@code POST /image} and {@code POST /url}
+ * in the Azure Custom Vision container's format, {@code POST /v1/vision/detection} in DeepStack's.
+ * {@code ?model=NAME} picks a model. Errors are JSON: 400 bad image, 413 too large, 503 no model.
+ */
+@Component(service = Servlet.class, configurationPid = "org.osprey.http.inference")
+@Designate(ocd = InferenceApiConfiguration.class)
+@RequireHttpWhiteboard
+@HttpWhiteboardServletName("osprey-inference")
+@HttpWhiteboardServletPattern({InferenceServlet.IMAGE, InferenceServlet.URL, InferenceServlet.DETECTION})
+// the configured limit is enforced on the part; this is the parser's own ceiling
+@HttpWhiteboardServletMultipart(enabled = true, maxFileSize = 256L * 1024 * 1024, maxRequestSize = 256L * 1024 * 1024, fileSizeThreshold = 1024 * 1024)
+public class InferenceServlet extends HttpServlet {
+
+    static final String IMAGE = "/image";
+    static final String URL = "/url";
+    static final String DETECTION = "/v1/vision/detection";
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceServlet.class);
+    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    private final transient ModelSelector models = new ModelSelector();
+    private final transient RequestBodies bodies;
+    private final String defaultModel;
+    private final boolean urlFetchEnabled;
+    private final AtomicLong served = new AtomicLong();
+
+    @Activate
+    public InferenceServlet(InferenceApiConfiguration config) {
+        this.defaultModel = config.defaultModel().strip();
+        this.urlFetchEnabled = config.urlFetchEnabled();
+        this.bodies = new RequestBodies(config.maxBodyBytes(), Duration.ofSeconds(config.urlTimeoutSeconds()));
+    }
+
+    @Reference(service = Model.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addModel(ServiceReference<Model> ref, Model model) {
+        models.add(ref, model);
+    }
+
+    void removeModel(ServiceReference<Model> ref) {
+        models.remove(ref);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long start = System.nanoTime();
+        String route = req.getServletPath();
+        try {
+            byte[] image;
+            switch (route) {
+                case URL -> image = fromUrl(req);
+                case DETECTION -> image = bodies.image(req, "image");
+                default -> image = bodies.image(req, "imageData");
+            }
+            String requested = req.getParameter("model");
+            InferenceResult result = infer(requested == null || requested.isBlank() ? defaultModel : requested.strip(), image);
+            long processMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            resp.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "pre;dur=%.2f, infer;dur=%.2f, post;dur=%.2f",
+                    result.preprocessTime().toNanos() / 1e6, result.inferenceTime().toNanos() / 1e6, result.postprocessTime().toNanos() / 1e6));
+            served.incrementAndGet();
+            if (route.equals(DETECTION)) {
+                write(resp, HttpServletResponse.SC_OK, DeepStackFormat.of(result, minConfidence(req), processMs));
+            } else {
+                write(resp, HttpServletResponse.SC_OK, CustomVisionFormat.of(result));
+            }
+        } catch (ApiError e) {
+            write(resp, e.status, Map.of("success", false, "code", e.code, "error", e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("{} failed", route, e);
+            write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, Map.of("success", false, "code", "internal", "error", e.toString()));
+        }
+    }
+
+    private InferenceResult infer(String name, byte[] image) throws ApiError {
+        Frame frame = frame(image);
+        // a model removed between lookup and call is retried once on the next best, so a swap fails no request
+        for (int attempt = 0;; attempt++) {
+            Model model = models.select(name);
+            if (model == null) {
+                throw new ApiError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no_model",
+                        name.isEmpty() ? "no model is loaded" : "no model named '" + name + "' is loaded");
+            }
+            try {
+                return model.infer(frame);
+            } catch (InferenceException e) {
+                switch (e.reason()) {
+                    case BAD_IMAGE:
+                        throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_image", e.getMessage());
+                    case MODEL_UNAVAILABLE:
+                        if (attempt < 2) {
+                            continue;
+                        }
+                        throw new ApiError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no_model", e.getMessage());
+                    default:
+                        LOG.error("inference failed on model {}", model.info(), e);
+                        throw new ApiError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "inference_failed", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static Frame frame(byte[] image) throws ApiError {
+        ByteBuffer bytes = ByteBuffer.wrap(image);
+        PixelFormat format = sniff(bytes);
+        return Frame.encoded("http", 0, Instant.now(), format, 0, 0, bytes);
+    }
+
+    /** The model decodes; this only names the format so a non-image is refused before it reaches a model. */
+    private static PixelFormat sniff(ByteBuffer b) throws ApiError {
+        int n = b.remaining();
+        if (n >= 3 && (b.get(0) & 0xFF) == 0xFF && (b.get(1) & 0xFF) == 0xD8) {
+            return PixelFormat.JPEG;
+        }
+        if (n >= 8 && (b.get(0) & 0xFF) == 0x89 && b.get(1) == 'P' && b.get(2) == 'N' && b.get(3) == 'G') {
+            return PixelFormat.PNG;
+        }
+        if (n >= 2 && b.get(0) == 'B' && b.get(1) == 'M') {
+            return PixelFormat.BMP;
+        }
+        throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_image", "the body is not a JPEG, PNG or BMP image (" + n + " bytes)");
+    }
+
+    private byte[] fromUrl(HttpServletRequest req) throws ApiError, IOException {
+        if (!urlFetchEnabled) {
+            throw new ApiError(HttpServletResponse.SC_FORBIDDEN, "url_disabled", "POST /url is turned off in this gateway's configuration");
+        }
+        JsonElement json;
+        try (Reader in = req.getReader()) {
+            json = JsonParser.parseReader(in);
+        } catch (JsonParseException e) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "the body must be JSON: {\"url\": \"https://...\"}");
+        }
+        if (!(json instanceof JsonObject o) || !o.has("url") || !o.get("url").isJsonPrimitive()) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "the body must be JSON: {\"url\": \"https://...\"}");
+        }
+        return bodies.fetch(o.get("url").getAsString());
+    }
+
+    private static float minConfidence(HttpServletRequest req) throws IOException, ApiError {
+        String v = RequestBodies.field(req, "min_confidence");
+        if (v == null || v.isBlank()) {
+            return 0.4f;
+        }
+        try {
+            float f = Float.parseFloat(v);
+            if (f < 0 || f > 1) {
+                throw new NumberFormatException();
+            }
+            return f;
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "min_confidence must be a number from 0 to 1, was " + v);
+        }
+    }
+
+    static void write(HttpServletResponse resp, int status, Object body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.getWriter().write(GSON.toJson(body));
+    }
+}

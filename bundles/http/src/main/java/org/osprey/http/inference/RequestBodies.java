@@ -1,0 +1,125 @@
+package org.osprey.http.inference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
+
+/** Reads the image of a request, never more than the configured limit. */
+final class RequestBodies {
+
+    private final long limit;
+    private final HttpClient client;
+    private final Duration timeout;
+
+    RequestBodies(long limit, Duration timeout) {
+        this.limit = limit;
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** The raw body, or the named multipart field when the request is multipart/form-data. */
+    byte[] image(HttpServletRequest req, String field) throws ApiError, IOException {
+        long declared = req.getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(declared);
+        }
+        String type = req.getContentType() == null ? "" : req.getContentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/form-data")) {
+            Part part;
+            try {
+                part = req.getPart(field);
+            } catch (ServletException | IllegalStateException e) {
+                throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "cannot read the multipart form: " + e.getMessage());
+            }
+            if (part == null) {
+                throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "no_image", "the form has no '" + field + "' field with the image");
+            }
+            if (part.getSize() > limit) {
+                throw tooLarge(part.getSize());
+            }
+            try (InputStream in = part.getInputStream()) {
+                return read(in);
+            }
+        }
+        try (InputStream in = req.getInputStream()) {
+            return read(in);
+        }
+    }
+
+    /** A form field of a multipart request, or a query parameter. */
+    static String field(HttpServletRequest req, String name) throws IOException {
+        String v = req.getParameter(name);
+        if (v == null && req.getContentType() != null && req.getContentType().toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            try {
+                Part p = req.getPart(name);
+                if (p != null) {
+                    try (InputStream in = p.getInputStream()) {
+                        v = new String(in.readNBytes(256), java.nio.charset.StandardCharsets.UTF_8).strip();
+                    }
+                }
+            } catch (ServletException | IllegalStateException e) {
+                return null;
+            }
+        }
+        return v;
+    }
+
+    /** The image at an http(s) URL, within the limit and the timeout. */
+    byte[] fetch(String url) throws ApiError {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_url", "not a URL: " + url);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_url", "only http and https URLs can be fetched, was " + url);
+        }
+        try {
+            HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = resp.body()) {
+                if (resp.statusCode() != 200) {
+                    throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "url_failed", url + " answered HTTP " + resp.statusCode());
+                }
+                long declared = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (declared > limit) {
+                    throw tooLarge(declared);
+                }
+                return read(in);
+            }
+        } catch (IOException e) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "url_failed", "cannot fetch " + url + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "interrupted", "the gateway is stopping");
+        }
+    }
+
+    private byte[] read(InputStream in) throws IOException, ApiError {
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (data.length > limit) {
+            throw tooLarge(-1);
+        }
+        if (data.length == 0) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "no_image", "the request has no image");
+        }
+        return data;
+    }
+
+    private ApiError tooLarge(long size) {
+        return new ApiError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                "the image is larger than the limit of " + limit + " bytes" + (size > 0 ? " (" + size + " bytes)" : ""));
+    }
+}
