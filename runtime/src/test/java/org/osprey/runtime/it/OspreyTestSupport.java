@@ -135,6 +135,59 @@ public abstract class OspreyTestSupport {
         }
     }
 
+    /** POST of a body with a content type, with basic authentication when a password is given. */
+    protected static HttpAnswer post(String path, String contentType, byte[] body, String password) throws IOException {
+        URL url = new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + path);
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(30000);
+        c.setDoOutput(true);
+        c.setRequestMethod("POST");
+        c.setRequestProperty("Content-Type", contentType);
+        c.setFixedLengthStreamingMode(body.length);
+        if (password != null) {
+            String token = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+            c.setRequestProperty("Authorization", "Basic " + token);
+        }
+        try (java.io.OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        } catch (IOException e) {
+            // the server may refuse a body before reading it (413): its answer is what counts
+        }
+        int status = c.getResponseCode();
+        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new HttpAnswer(status, text);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** A multipart/form-data body as a browser sends it: each value a String or, for files, a byte[] (named file.jar). */
+    protected static HttpAnswer postForm(String path, java.util.Map<String, Object> fields, String password) throws IOException {
+        String boundary = "----osprey" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (java.util.Map.Entry<String, Object> f : fields.entrySet()) {
+            body.write(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
+            if (f.getValue() instanceof byte[] bytes) {
+                body.write(("Content-Disposition: form-data; name=\"" + f.getKey() + "\"; filename=\"file.jar\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                body.write(bytes);
+            } else {
+                body.write(("Content-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue())
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return post(path, "multipart/form-data; boundary=" + boundary, body.toByteArray(), password);
+    }
+
+    /** A sample image from samples/images. */
+    protected static byte[] sample(String name) throws IOException {
+        return Files.readAllBytes(Path.of(System.getProperty("osprey.samples"), name));
+    }
+
     /** Retries a GET until it answers the expected status (servlets register asynchronously). */
     protected static HttpAnswer awaitStatus(String path, String password, int expected, long timeoutMillis)
             throws IOException, InterruptedException {

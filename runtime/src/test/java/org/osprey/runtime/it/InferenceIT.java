@@ -1,0 +1,158 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Map;
+
+import org.junit.Before;
+import org.junit.Test;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/** The REST inference routes on the real gateway, with the shipped BlazeFace bundle and real photos. */
+public class InferenceIT extends OspreyTestSupport {
+
+    @Before
+    public void modelLoaded() throws Exception {
+        awaitActive("blazeface", "1.2.0");
+    }
+
+    @Test
+    public void imageFindsTheAstronautsFace() throws Exception {
+        HttpAnswer a = post("/image", "application/octet-stream", sample("astronaut.png"), null);
+        assertEquals(a.body, 200, a.status);
+        JsonObject body = JsonParser.parseString(a.body).getAsJsonObject();
+        assertEquals("blazeface", body.get("project").getAsString());
+        assertEquals("1.2.0", body.get("iteration").getAsString());
+        JsonArray predictions = body.getAsJsonArray("predictions");
+        assertEquals(a.body, 1, predictions.size());
+        JsonObject face = predictions.get(0).getAsJsonObject();
+        assertEquals("face", face.get("tagName").getAsString());
+        assertTrue(a.body, face.get("probability").getAsDouble() >= 0.8);
+        JsonObject box = face.getAsJsonObject("boundingBox");
+        // hand-labelled face: pixels 180,80 - 272,180 of 512
+        assertEquals(180 / 512.0, box.get("left").getAsDouble(), 0.03);
+        assertEquals(80 / 512.0, box.get("top").getAsDouble(), 0.03);
+        assertEquals(92 / 512.0, box.get("width").getAsDouble(), 0.03);
+        assertEquals(100 / 512.0, box.get("height").getAsDouble(), 0.03);
+    }
+
+    @Test
+    public void imageAsMultipartFieldImageData() throws Exception {
+        HttpAnswer a = postForm("/image", Map.of("imageData", sample("astronaut.png")), null);
+        assertEquals(a.body, 200, a.status);
+        assertEquals(1, JsonParser.parseString(a.body).getAsJsonObject().getAsJsonArray("predictions").size());
+    }
+
+    @Test
+    public void coffeeHasNoFace() throws Exception {
+        HttpAnswer a = post("/image", "image/png", sample("coffee.png"), null);
+        assertEquals(200, a.status);
+        assertEquals(0, JsonParser.parseString(a.body).getAsJsonObject().getAsJsonArray("predictions").size());
+    }
+
+    @Test
+    public void deepStackDetectionAnswersInPixels() throws Exception {
+        HttpAnswer a = postForm("/v1/vision/detection", Map.of("image", sample("astronaut.png"), "min_confidence", "0.5"), null);
+        assertEquals(a.body, 200, a.status);
+        JsonObject body = JsonParser.parseString(a.body).getAsJsonObject();
+        assertTrue(body.get("success").getAsBoolean());
+        JsonObject face = body.getAsJsonArray("predictions").get(0).getAsJsonObject();
+        assertEquals("face", face.get("label").getAsString());
+        assertEquals(180, face.get("x_min").getAsInt(), 15);
+        assertEquals(80, face.get("y_min").getAsInt(), 15);
+        assertEquals(272, face.get("x_max").getAsInt(), 15);
+        assertEquals(180, face.get("y_max").getAsInt(), 15);
+
+        HttpAnswer strict = postForm("/v1/vision/detection", Map.of("image", sample("astronaut.png"), "min_confidence", "0.99"), null);
+        assertEquals(0, JsonParser.parseString(strict.body).getAsJsonObject().getAsJsonArray("predictions").size());
+    }
+
+    @Test
+    public void jpegPhotosAreDecoded() throws Exception {
+        HttpAnswer a = post("/image", "image/jpeg", sample("dog.jpg"), null);
+        assertEquals(a.body, 200, a.status);
+        assertEquals("a dog has no human face", 0, JsonParser.parseString(a.body).getAsJsonObject().getAsJsonArray("predictions").size());
+    }
+
+    @Test
+    public void badInputGetsAClearJsonError() throws Exception {
+        HttpAnswer notImage = post("/image", "application/octet-stream", "hello".getBytes(), null);
+        assertEquals(400, notImage.status);
+        assertEquals("bad_image", json(notImage).get("code").getAsString());
+
+        byte[] corrupt = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 'g', 'a', 'r', 'b', 'a', 'g', 'e'};
+        HttpAnswer badJpeg = post("/image", "image/jpeg", corrupt, null);
+        assertEquals(badJpeg.body, 400, badJpeg.status);
+        assertTrue(badJpeg.body, json(badJpeg).get("error").getAsString().contains("JPEG"));
+
+        byte[] png = sample("coffee.png");
+        byte[] truncatedPng = java.util.Arrays.copyOf(png, 2000);
+        HttpAnswer badPng = post("/image", "image/png", truncatedPng, null);
+        assertEquals(badPng.body, 400, badPng.status);
+
+        HttpAnswer noModel = post("/image?model=nope", "image/png", png, null);
+        assertEquals(503, noModel.status);
+        assertTrue(noModel.body, json(noModel).get("error").getAsString().contains("nope"));
+
+        HttpAnswer tooLarge = post("/image", "application/octet-stream", new byte[9 * 1024 * 1024], null);
+        assertEquals(413, tooLarge.status);
+
+        HttpAnswer badUrl = post("/url", "application/json", "{\"url\": \"file:///etc/passwd\"}".getBytes(), null);
+        assertEquals(400, badUrl.status);
+        assertEquals("bad_url", json(badUrl).get("code").getAsString());
+
+        // the gateway still serves after all that
+        assertEquals(200, post("/image", "image/png", sample("astronaut.png"), null).status);
+    }
+
+    @Test
+    public void urlFetchesTheImage() throws Exception {
+        // the gateway fetches from itself: the web console serves no images, so use a model-free route that does not exist
+        String url = "http://localhost:" + System.getProperty(PORT_PROPERTY) + "/no-such-image.png";
+        HttpAnswer missing = post("/url", "application/json", ("{\"url\": \"" + url + "\"}").getBytes(), null);
+        assertEquals(400, missing.status);
+        assertTrue(missing.body, missing.body.contains("404"));
+    }
+
+    @Test
+    public void modelsApiNeedsTheAdminPassword() throws Exception {
+        assertEquals(401, get("/api/v1/models", null).status);
+        assertEquals(401, get("/api/v1/models", "wrong-password").status);
+        HttpAnswer a = get("/api/v1/models", ADMIN_PASSWORD);
+        assertEquals(200, a.status);
+        JsonObject model = json(a).getAsJsonArray("models").get(0).getAsJsonObject();
+        assertEquals("blazeface", model.get("name").getAsString());
+        assertEquals("detection", model.get("task").getAsString());
+        assertEquals("active", model.get("state").getAsString());
+        assertEquals(1, json(a).get("openSessions").getAsInt());
+    }
+
+    static JsonObject json(HttpAnswer a) {
+        return JsonParser.parseString(a.body).getAsJsonObject();
+    }
+
+    /** Waits until the models API lists that version as active. */
+    static void awaitActive(String name, String version) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            HttpAnswer a = get("/api/v1/models", ADMIN_PASSWORD);
+            last = a.body;
+            if (a.status == 200) {
+                for (var m : json(a).getAsJsonArray("models")) {
+                    JsonObject o = m.getAsJsonObject();
+                    if (o.get("name").getAsString().equals(name) && o.get("version").getAsString().equals(version)
+                            && o.get("state").getAsString().equals("active")) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + " " + version + " never became active: " + last);
+    }
+}
