@@ -142,6 +142,7 @@ public abstract class OspreyTestSupport {
         c.setConnectTimeout(5000);
         c.setReadTimeout(30000);
         c.setDoOutput(true);
+        c.setInstanceFollowRedirects(false);
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Type", contentType);
         c.setFixedLengthStreamingMode(body.length);

@@ -1,0 +1,68 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.Test;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Hot deploy as users do it: the web console's bundle upload (the request its "Install/Update" form
+ * sends) and a jar dropped into the deploy folder both switch the model in use.
+ */
+public class ConsoleUploadIT extends OspreyTestSupport {
+
+    @Override
+    protected Option[] extraOptions() {
+        try {
+            Path dir = TestModels.write(Path.of("target", "pax-exam", "models").toAbsolutePath());
+            return new Option[] {systemProperty(TestModelFiles.PROPERTY).value(dir.toString())};
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    public void uploadThroughTheWebConsoleSwitchesTheModel() throws Exception {
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("action", "install");
+        form.put("bundlestart", "start");
+        form.put("bundlestartlevel", "2");
+        form.put("bundlefile", TestModelFiles.bytes("blazeface-3.0.0.jar"));
+        assertEquals("the console wants its password", 401, postForm("/system/console/bundles", form, null).status);
+        HttpAnswer upload = postForm("/system/console/bundles", form, ADMIN_PASSWORD);
+        // the console answers its form with a redirect to the bundle list, as a browser expects
+        assertTrue(upload.status + " " + upload.body, upload.status == 200 || upload.status == 302);
+
+        InferenceIT.awaitActive("blazeface", "3.0.0");
+        HttpAnswer a = post("/image", "image/png", sample("astronaut.png"), null);
+        assertEquals("3.0.0", InferenceIT.json(a).get("iteration").getAsString());
+    }
+
+    @Test
+    public void jarDroppedIntoTheDeployFolderSwitchesTheModel() throws Exception {
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        Path deploy = Path.of(context.getProperty("felix.fileinstall.dir"));
+        Path jar = deploy.resolve("blazeface-4.0.0.jar");
+        Files.write(jar, TestModelFiles.bytes("blazeface-4.0.0.jar"));
+        InferenceIT.awaitActive("blazeface", "4.0.0");
+        assertEquals("4.0.0", InferenceIT.json(post("/image", "image/png", sample("astronaut.png"), null)).get("iteration").getAsString());
+
+        Files.delete(jar);
+        // 3.0.0 may be installed too when the upload test ran first in this framework
+        long deadline = System.currentTimeMillis() + 30_000;
+        String version = "4.0.0";
+        while (version.equals("4.0.0") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            version = InferenceIT.json(post("/image", "image/png", sample("astronaut.png"), null)).get("iteration").getAsString();
+        }
+        assertTrue("falls back when the jar is deleted, was " + version, !version.equals("4.0.0"));
+    }
+}

@@ -1,0 +1,175 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.Before;
+import org.junit.Test;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+
+import com.google.gson.JsonObject;
+
+/**
+ * Models are swapped while the gateway serves: a newer version takes over with no failed request,
+ * removing it falls back, a broken model changes nothing, and sessions do not leak.
+ */
+public class ModelHotSwapIT extends OspreyTestSupport {
+
+    @Override
+    protected Option[] extraOptions() {
+        try {
+            Path dir = TestModels.write(Path.of("target", "pax-exam", "models").toAbsolutePath());
+            return new Option[] {systemProperty(TestModelFiles.PROPERTY).value(dir.toString())};
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Before
+    public void shippedModelServes() throws Exception {
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+    }
+
+    /** Four clients post images the whole time; v2 comes and goes under them. */
+    @Test
+    public void newerVersionTakesOverAndFallsBackWithNoFailedRequest() throws Exception {
+        byte[] image = sample("astronaut.png");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger served = new AtomicInteger();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        // version answered, by completion time
+        List<long[]> answers = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        for (int i = 0; i < 4; i++) {
+            clients.execute(() -> {
+                while (!stop.get()) {
+                    try {
+                        HttpAnswer a = post("/image", "image/png", image, null);
+                        JsonObject body = InferenceIT.json(a);
+                        if (a.status != 200 || body.getAsJsonArray("predictions").size() != 1) {
+                            failures.add(a.status + " " + a.body);
+                        } else {
+                            served.incrementAndGet();
+                            answers.add(new long[] {System.nanoTime(), body.get("iteration").getAsString().equals("2.0.0") ? 2 : 1});
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+        }
+        try {
+            Thread.sleep(500);
+            Bundle v2 = context.installBundle(TestModelFiles.uri("blazeface-2.0.0.jar"));
+            v2.start();
+            InferenceIT.awaitActive("blazeface", "2.0.0");
+            long switched = System.nanoTime();
+            Thread.sleep(1000);
+            assertOnly(answers, switched, 2);
+
+            v2.uninstall();
+            InferenceIT.awaitActive("blazeface", "1.2.0");
+            long back = System.nanoTime();
+            Thread.sleep(1000);
+            assertOnly(answers, back, 1);
+        } finally {
+            stop.set(true);
+            clients.shutdown();
+            assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+        }
+        assertEquals("failed requests: " + failures, List.of(), failures);
+        assertTrue("served " + served, served.get() > 40);
+    }
+
+    /** Answers completed well after a switch come from the new version only (those in flight may not). */
+    private static void assertOnly(List<long[]> answers, long switchedAt, long version) {
+        long settled = switchedAt + TimeUnit.MILLISECONDS.toNanos(200);
+        List<long[]> after;
+        synchronized (answers) {
+            after = answers.stream().filter(a -> a[0] > settled).toList();
+        }
+        assertTrue("answers after the switch", after.size() > 5);
+        for (long[] a : after) {
+            assertEquals("version answering after the switch", version, a[1]);
+        }
+    }
+
+    @Test
+    public void brokenModelsAreReportedAndChangeNothing() throws Exception {
+        List<Bundle> broken = new ArrayList<>();
+        for (String jar : new String[] {"corrupt.jar", "wrong-size.jar", "unknown-decoder.jar"}) {
+            Bundle b = context.installBundle(TestModelFiles.uri(jar));
+            b.start();
+            broken.add(b);
+        }
+        JsonObject corrupt = awaitState("test.model.corrupt", "failed");
+        assertTrue(corrupt.toString(), corrupt.get("message").getAsString().contains("not a model ONNX Runtime can load"));
+        JsonObject wrongSize = awaitState("test.model.wrongsize", "failed");
+        assertTrue(wrongSize.toString(), wrongSize.get("message").getAsString().contains("[1, 128, 128, 3]"));
+        JsonObject unknown = awaitState("test.model.unknowndecoder", "failed");
+        assertTrue(unknown.toString(), unknown.get("message").getAsString().contains("unknown decoder 'no-such-decoder'"));
+
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        HttpAnswer a = post("/image", "image/png", sample("astronaut.png"), null);
+        assertEquals(200, a.status);
+        assertEquals("1.2.0", InferenceIT.json(a).get("iteration").getAsString());
+        assertEquals("no session leaked by a failed load", 1, openSessions());
+
+        for (Bundle b : broken) {
+            b.uninstall();
+        }
+        assertEquals(1, InferenceIT.json(get("/api/v1/models", ADMIN_PASSWORD)).getAsJsonArray("models").size());
+    }
+
+    @Test
+    public void fiftyInstallUninstallCyclesLeakNoSession() throws Exception {
+        int before = openSessions();
+        for (int i = 0; i < 50; i++) {
+            Bundle v2 = context.installBundle(TestModelFiles.uri("blazeface-2.0.0.jar"));
+            v2.start();
+            InferenceIT.awaitActive("blazeface", "2.0.0");
+            assertEquals(200, post("/image", "image/png", sample("coffee.png"), null).status);
+            v2.uninstall();
+        }
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (openSessions() != before && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("open ONNX Runtime sessions after 50 cycles", before, openSessions());
+    }
+
+    private static int openSessions() throws Exception {
+        return InferenceIT.json(get("/api/v1/models", ADMIN_PASSWORD)).get("openSessions").getAsInt();
+    }
+
+    private static JsonObject awaitState(String symbolicName, String state) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            HttpAnswer a = get("/api/v1/models", ADMIN_PASSWORD);
+            last = a.body;
+            for (var m : InferenceIT.json(a).getAsJsonArray("models")) {
+                JsonObject o = m.getAsJsonObject();
+                if (o.get("symbolicName").getAsString().equals(symbolicName) && o.get("state").getAsString().equals(state)) {
+                    return o;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(symbolicName + " never " + state + ": " + last);
+    }
+}
