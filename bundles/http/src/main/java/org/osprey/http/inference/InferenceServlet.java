@@ -99,8 +99,9 @@ public class InferenceServlet extends HttpServlet {
             String requested = req.getParameter("model");
             InferenceResult result = infer(requested == null || requested.isBlank() ? defaultModel : requested.strip(), image);
             long processMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            resp.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "pre;dur=%.2f, infer;dur=%.2f, post;dur=%.2f",
-                    result.preprocessTime().toNanos() / 1e6, result.inferenceTime().toNanos() / 1e6, result.postprocessTime().toNanos() / 1e6));
+            resp.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "pre;dur=%.2f, infer;dur=%.2f, post;dur=%.2f, total;dur=%.2f",
+                    result.preprocessTime().toNanos() / 1e6, result.inferenceTime().toNanos() / 1e6, result.postprocessTime().toNanos() / 1e6,
+                    (System.nanoTime() - start) / 1e6));
             served.incrementAndGet();
             if (route.equals(DETECTION)) {
                 write(resp, HttpServletResponse.SC_OK, DeepStackFormat.of(result, minConfidence(req), processMs));

@@ -5,9 +5,9 @@ import java.util.Locale;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 /** Session options every model session gets, from the typed configuration. */
-public record EngineSettings(int intraOpThreads, int interOpThreads, OptLevel optimization, String executionProvider) {
+public record EngineSettings(int intraOpThreads, int interOpThreads, OptLevel optimization, String executionProvider, boolean spinning) {
 
-    public static final EngineSettings DEFAULTS = new EngineSettings(0, 0, OptLevel.ALL_OPT, "cpu");
+    public static final EngineSettings DEFAULTS = new EngineSettings(1, 0, OptLevel.ALL_OPT, "cpu", false);
 
     /** Accepts the names users write (none, basic, extended, all). */
     public static OptLevel optimization(String name) {

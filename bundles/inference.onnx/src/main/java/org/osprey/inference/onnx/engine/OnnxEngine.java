@@ -73,6 +73,11 @@ public final class OnnxEngine implements AutoCloseable {
             if (settings.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }
+            if (!settings.spinning()) {
+                // idle pool threads sleep instead of spinning: the CPU goes to decoding and to concurrent requests
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
             if (settings.interOpThreads() > 0) {
                 options.setInterOpNumThreads(settings.interOpThreads());
             }

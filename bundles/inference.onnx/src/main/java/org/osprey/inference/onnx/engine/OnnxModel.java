@@ -56,6 +56,7 @@ public final class OnnxModel implements Model {
     /** Buffers one call uses; back to the pool after it. */
     private static final class Workspace {
         final DecodeBuffers decode = new DecodeBuffers();
+        final TensorWriter writer = new TensorWriter();
         final FloatBuffer tensor;
 
         Workspace(InputSpec spec) {
@@ -90,7 +91,7 @@ public final class OnnxModel implements Model {
         try {
             long t0 = System.nanoTime();
             Pixels pixels = pixels(frame, ws.decode);
-            Geometry geometry = TensorWriter.write(pixels, spec, ws.tensor);
+            Geometry geometry = ws.writer.write(pixels, spec, ws.tensor);
             ws.tensor.rewind();
             long t1 = System.nanoTime();
             Map<String, TensorData> outputs = run(ws.tensor);

@@ -84,7 +84,7 @@ public class ModelExtender implements ModelCatalog {
     public ModelExtender(BundleContext context, OnnxRuntimeConfiguration config) {
         this.context = context;
         this.engine = new OnnxEngine(new EngineSettings(config.intraOpThreads(), config.interOpThreads(),
-                EngineSettings.optimization(config.optimization()), config.executionProvider()));
+                EngineSettings.optimization(config.optimization()), config.executionProvider(), config.spinning()));
         this.loader = new ModelLoader(engine);
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override

@@ -9,8 +9,9 @@ import org.osgi.service.metatype.annotations.Option;
 public @interface OnnxRuntimeConfiguration {
 
     @AttributeDefinition(name = "Intra-op threads", min = "0",
-            description = "Threads one inference may use; 0 lets ONNX Runtime use one per core.")
-    int intraOpThreads() default 0;
+            description = "Threads one inference may use; 0 lets ONNX Runtime use one per core. 1 suits small models"
+                    + " served to several clients (requests run in parallel instead); raise it for one large model.")
+    int intraOpThreads() default 1;
 
     @AttributeDefinition(name = "Inter-op threads", min = "0",
             description = "Threads for running independent graph nodes in parallel; 0 = ONNX Runtime's default.")
@@ -20,6 +21,10 @@ public @interface OnnxRuntimeConfiguration {
             @Option(label = "none", value = "none"), @Option(label = "basic", value = "basic"),
             @Option(label = "extended", value = "extended"), @Option(label = "all", value = "all")})
     String optimization() default "all";
+
+    @AttributeDefinition(name = "Spin-wait",
+            description = "Let idle ONNX Runtime threads spin for work: slightly lower latency for large models, CPU burnt otherwise.")
+    boolean spinning() default false;
 
     @AttributeDefinition(name = "Execution provider",
             description = "cpu, or xnnpack / cuda where this ONNX Runtime build has them (else the CPU, with a warning).")

@@ -1,22 +1,23 @@
 package org.osprey.inference.onnx.tensor;
 
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 import org.osprey.inference.onnx.image.ChannelOrder;
 import org.osprey.inference.onnx.image.Pixels;
 
 /**
- * Resize, channel order, normalisation and layout in one pass, from decoded pixels straight into the
- * input tensor's buffer. Shrinking averages the source pixels each input pixel covers (an area
- * filter, so small models do not see aliasing); enlarging interpolates bilinearly.
+ * Resize, channel order, normalisation and layout in one pass, from decoded pixels into the input
+ * tensor's buffer. Shrinking averages the source pixels each input pixel covers (an area filter, so
+ * small models do not see aliasing); enlarging interpolates bilinearly. One writer per thread: it
+ * keeps scratch arrays (the pixels copied out of native memory, the tensor built before one bulk
+ * copy) that only grow, so the hot loop works on plain arrays and a request allocates nothing large.
  */
 public final class TensorWriter {
 
-    private TensorWriter() {
-    }
+    private byte[] pixels = new byte[0];
+    private float[] tensor = new float[0];
 
-    public static Geometry write(Pixels src, InputSpec spec, FloatBuffer dst) {
+    public Geometry write(Pixels src, InputSpec spec, FloatBuffer dst) {
         if (dst.capacity() < spec.elements()) {
             throw new IllegalArgumentException("tensor buffer holds " + dst.capacity() + " floats, needs " + spec.elements());
         }
@@ -33,10 +34,19 @@ public final class TensorWriter {
         }
         int plane = tw * th;
         boolean nchw = spec.layout() == Layout.NCHW;
-        fillPadding(dst, spec, x0, y0, cw, ch, nchw);
-
-        ByteBuffer data = src.data();
         int bpp = src.order().channels(), stride = src.stride();
+        int size = stride * (src.height() - 1) + src.width() * bpp;
+        if (pixels.length < size) {
+            pixels = new byte[size];
+        }
+        if (tensor.length < spec.elements()) {
+            tensor = new float[spec.elements()];
+        }
+        byte[] data = pixels;
+        float[] out = tensor;
+        src.data().get(0, data, 0, size);
+        fillPadding(out, spec, x0, y0, cw, ch, nchw);
+
         boolean shrinkX = src.width() >= cw, shrinkY = src.height() >= ch;
         int[] xs = new int[cw + 1], ys = new int[ch + 1];
         for (int x = 0; x <= cw; x++) {
@@ -63,10 +73,11 @@ public final class TensorWriter {
                 }
                 for (int c = 0; c < channels; c++) {
                     float v = lut[c][sum[map[c]]];
-                    dst.put(nchw ? c * plane + ty * tw + tx : (ty * tw + tx) * channels + c, v);
+                    out[nchw ? c * plane + ty * tw + tx : (ty * tw + tx) * channels + c] = v;
                 }
             }
         }
+        dst.put(0, out, 0, spec.elements());
         return g;
     }
 
@@ -82,16 +93,19 @@ public final class TensorWriter {
     }
 
     /** out[0..2] = average of each source channel over the box (a grey source fills all three). */
-    private static void average(ByteBuffer d, int stride, int bpp, int xa, int xb, int ya, int yb, int[] out) {
+    private static void average(byte[] d, int stride, int bpp, int xa, int xb, int ya, int yb, int[] out) {
         int r0 = 0, r1 = 0, r2 = 0;
         for (int y = ya; y < yb; y++) {
             int row = y * stride;
-            for (int x = xa; x < xb; x++) {
-                int i = row + x * bpp;
-                r0 += d.get(i) & 0xFF;
-                if (bpp == 3) {
-                    r1 += d.get(i + 1) & 0xFF;
-                    r2 += d.get(i + 2) & 0xFF;
+            if (bpp == 3) {
+                for (int i = row + xa * 3, end = row + xb * 3; i < end; i += 3) {
+                    r0 += d[i] & 0xFF;
+                    r1 += d[i + 1] & 0xFF;
+                    r2 += d[i + 2] & 0xFF;
+                }
+            } else {
+                for (int i = row + xa, end = row + xb; i < end; i++) {
+                    r0 += d[i] & 0xFF;
                 }
             }
         }
@@ -99,14 +113,14 @@ public final class TensorWriter {
         store(out, bpp, (r0 + half) / n, (r1 + half) / n, (r2 + half) / n);
     }
 
-    private static void bilinear(ByteBuffer d, int stride, int bpp, int w, int h, double fx, double fy, int[] out) {
+    private static void bilinear(byte[] d, int stride, int bpp, int w, int h, double fx, double fy, int[] out) {
         fx = Math.max(0, Math.min(w - 1, fx));
         fy = Math.max(0, Math.min(h - 1, fy));
         int xa = (int) fx, ya = (int) fy, xb = Math.min(w - 1, xa + 1), yb = Math.min(h - 1, ya + 1);
         double ax = fx - xa, ay = fy - ya;
         for (int c = 0; c < bpp; c++) {
-            double top = (d.get(ya * stride + xa * bpp + c) & 0xFF) * (1 - ax) + (d.get(ya * stride + xb * bpp + c) & 0xFF) * ax;
-            double bottom = (d.get(yb * stride + xa * bpp + c) & 0xFF) * (1 - ax) + (d.get(yb * stride + xb * bpp + c) & 0xFF) * ax;
+            double top = (d[ya * stride + xa * bpp + c] & 0xFF) * (1 - ax) + (d[ya * stride + xb * bpp + c] & 0xFF) * ax;
+            double bottom = (d[yb * stride + xa * bpp + c] & 0xFF) * (1 - ax) + (d[yb * stride + xb * bpp + c] & 0xFF) * ax;
             out[c] = (int) Math.round(top * (1 - ay) + bottom * ay);
         }
         if (bpp == 1) {
@@ -127,7 +141,7 @@ public final class TensorWriter {
         }
     }
 
-    private static void fillPadding(FloatBuffer dst, InputSpec spec, int x0, int y0, int cw, int ch, boolean nchw) {
+    private static void fillPadding(float[] dst, InputSpec spec, int x0, int y0, int cw, int ch, boolean nchw) {
         int tw = spec.width(), th = spec.height(), channels = spec.channels(), plane = tw * th;
         if (x0 == 0 && y0 == 0 && cw == tw && ch == th) {
             return;
@@ -141,7 +155,7 @@ public final class TensorWriter {
                         x = x0 + cw - 1;
                         continue;
                     }
-                    dst.put(nchw ? c * plane + y * tw + x : (y * tw + x) * channels + c, pad);
+                    dst[nchw ? c * plane + y * tw + x : (y * tw + x) * channels + c] = pad;
                 }
             }
         }
