@@ -93,6 +93,9 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
 
     /** The smallest scale n/8 whose output still covers the target, so the resize after it only shrinks. */
     static int eighths(int w, int h, DecodeTarget t) {
+        if (t.minWidth() <= 0 && t.minHeight() <= 0) {
+            return 8;
+        }
         for (int n = 1; n < 8; n++) {
             if (scaled(w, n) >= t.minWidth() && scaled(h, n) >= t.minHeight()) {
                 return n;
