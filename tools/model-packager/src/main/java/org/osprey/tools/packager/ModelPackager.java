@@ -53,6 +53,10 @@ public final class ModelPackager {
     }
 
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
         try {
             Result r = run(args);
             System.out.println("wrote " + r.jar + ": " + r.summary);

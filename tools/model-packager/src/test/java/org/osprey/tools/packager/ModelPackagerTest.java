@@ -1,0 +1,101 @@
+package org.osprey.tools.packager;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarInputStream;
+
+import org.junit.Test;
+import org.osprey.inference.onnx.model.ModelDescriptor;
+
+/** What the packager infers from a model's signature (the end-to-end run is the BlazeFace module's build). */
+public class ModelPackagerTest {
+
+    private static Map<String, List<String>> args(String... kv) {
+        Map<String, List<String>> o = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            o.put(kv[i], List.of(kv[i + 1]));
+        }
+        return o;
+    }
+
+    private static ModelSignature sig(Map<String, long[]> inputs, Map<String, long[]> outputs) {
+        return new ModelSignature(inputs, outputs, Map.of());
+    }
+
+    @Test
+    public void classifierFromAnNchwModel() throws Exception {
+        ModelSignature s = sig(Map.of("data", new long[] {1, 3, 224, 224}), Map.of("prob", new long[] {1, 1000}));
+        ModelDescriptor d = ModelPackager.describe(args("mean", "0.485,0.456,0.406"), s, Path.of("/models/Fruit Net.onnx"));
+        assertEquals("Fruit-Net", d.name);
+        assertEquals("classifier", d.decoder);
+        assertEquals("classification", d.task);
+        assertEquals("data", d.input.name);
+        assertEquals("NCHW", d.input.layout);
+        assertEquals(224, d.input.width);
+        assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, d.input.mean, 0f);
+    }
+
+    @Test
+    public void blazeFaceFromItsOutputs() throws Exception {
+        Map<String, long[]> outputs = new LinkedHashMap<>();
+        outputs.put("a", new long[] {1, 512, 1});
+        outputs.put("b", new long[] {1, 512, 16});
+        ModelDescriptor d = ModelPackager.describe(args(), sig(Map.of("input:0", new long[] {1, 128, 128, 3}), outputs), Path.of("f.onnx"));
+        assertEquals("blazeface", d.decoder);
+        assertEquals("NHWC", d.input.layout);
+        assertEquals("letterbox", d.input.resize);
+        assertEquals(1f / 127.5f, d.input.scale, 1e-9);
+    }
+
+    @Test
+    public void saysWhatItCannotTell() throws Exception {
+        Map<String, long[]> two = new LinkedHashMap<>();
+        two.put("boxes", new long[] {1, 100, 4});
+        two.put("scores", new long[] {1, 100});
+        Exception unknown = assertThrows(Exception.class,
+                () -> ModelPackager.describe(args(), sig(Map.of("x", new long[] {1, 3, 320, 320}), two), Path.of("m.onnx")));
+        assertTrue(unknown.getMessage(), unknown.getMessage().contains("give --preset or --decoder"));
+        Exception dynamic = assertThrows(Exception.class, () -> ModelPackager.describe(args(),
+                sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx")));
+        assertTrue(dynamic.getMessage(), dynamic.getMessage().contains("--size WxH"));
+        ModelDescriptor sized = assertDoesNotThrow(() -> ModelPackager.describe(args("size", "320x240"),
+                sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx")));
+        assertEquals(240, sized.input.height);
+    }
+
+    @Test
+    public void writesAnOsgiBundleWithTheExtenderRequirement() throws Exception {
+        ModelDescriptor d = ModelDescriptor.parse("{\"name\":\"fruit\",\"task\":\"classification\",\"decoder\":\"classifier\",\"input\":{\"width\":4,\"height\":4}}");
+        ModelBundle b = new ModelBundle(d, "2", new byte[] {1, 2, 3}).labels("apple\npear\n").translation("fr", "pomme\npoire\n");
+        assertEquals("2.0.0", b.version());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        b.write(out);
+        try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(out.toByteArray()))) {
+            var main = in.getManifest().getMainAttributes();
+            assertEquals("osprey.model.fruit", main.getValue("Bundle-SymbolicName"));
+            assertEquals("model/model.json", main.getValue("Osprey-Model"));
+            assertTrue(main.getValue("Require-Capability").contains("osgi.extender=osprey.model"));
+            List<String> names = new java.util.ArrayList<>();
+            for (var e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                names.add(e.getName());
+            }
+            assertEquals(List.of("model/model.json", "model/model.onnx", "model/labels.txt", "model/labels_fr.txt"), names);
+        }
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        b.write(again);
+        assertArrayEquals("reproducible", out.toByteArray(), again.toByteArray());
+        assertThrows(IllegalArgumentException.class, () -> new ModelBundle(d, "v1", new byte[0]));
+    }
+
+    private static <T> T assertDoesNotThrow(java.util.concurrent.Callable<T> c) throws Exception {
+        return c.call();
+    }
+}
