@@ -2,7 +2,6 @@ package org.osprey.runtime.it;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +19,7 @@ public class ConsoleUploadIT extends OspreyTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        try {
-            Path dir = TestModels.write(Path.of("target", "pax-exam", "models").toAbsolutePath());
-            return new Option[] {systemProperty(TestModelFiles.PROPERTY).value(dir.toString())};
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return testModels();
     }
 
     @Test

@@ -2,9 +2,7 @@ package org.osprey.runtime.it;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,12 +28,7 @@ public class ModelHotSwapIT extends OspreyTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        try {
-            Path dir = TestModels.write(Path.of("target", "pax-exam", "models").toAbsolutePath());
-            return new Option[] {systemProperty(TestModelFiles.PROPERTY).value(dir.toString())};
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return testModels();
     }
 
     @Before

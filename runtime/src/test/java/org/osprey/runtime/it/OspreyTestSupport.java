@@ -83,6 +83,16 @@ public abstract class OspreyTestSupport {
         return new Option[0];
     }
 
+    /** For tests that install model bundles: writes them (in the driver) and tells the framework side where. */
+    protected static Option[] testModels() {
+        try {
+            Path dir = TestModels.write(Path.of("target", "pax-exam", "models").toAbsolutePath());
+            return new Option[] {systemProperty(TestModelFiles.PROPERTY).value(dir.toString())};
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the test model bundles", e);
+        }
+    }
+
     /** The runtime's bundles, from this build; SLF4J first so no bundle logs into the no-op logger. */
     static List<Option> runtimeBundles() throws IOException {
         String dir = System.getProperty("osprey.runbundles");
@@ -116,16 +126,19 @@ public abstract class OspreyTestSupport {
         }
     }
 
-    /** GET on the framework's HTTP port, with basic authentication when a password is given. */
-    protected static HttpAnswer get(String path, String password) throws IOException {
-        URL url = new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + path);
-        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+    /** A connection to the framework's HTTP port, as user admin when a password is given. */
+    private static HttpURLConnection connect(String path, String password) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + path).openConnection();
         c.setConnectTimeout(5000);
-        c.setReadTimeout(10000);
+        c.setReadTimeout(30000);
         if (password != null) {
             String token = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
             c.setRequestProperty("Authorization", "Basic " + token);
         }
+        return c;
+    }
+
+    private static HttpAnswer answer(HttpURLConnection c) throws IOException {
         int status = c.getResponseCode();
         try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
             String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -135,33 +148,25 @@ public abstract class OspreyTestSupport {
         }
     }
 
+    /** GET on the framework's HTTP port, with basic authentication when a password is given. */
+    protected static HttpAnswer get(String path, String password) throws IOException {
+        return answer(connect(path, password));
+    }
+
     /** POST of a body with a content type, with basic authentication when a password is given. */
     protected static HttpAnswer post(String path, String contentType, byte[] body, String password) throws IOException {
-        URL url = new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + path);
-        HttpURLConnection c = (HttpURLConnection) url.openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(30000);
+        HttpURLConnection c = connect(path, password);
         c.setDoOutput(true);
         c.setInstanceFollowRedirects(false);
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Type", contentType);
         c.setFixedLengthStreamingMode(body.length);
-        if (password != null) {
-            String token = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
-            c.setRequestProperty("Authorization", "Basic " + token);
-        }
         try (java.io.OutputStream out = c.getOutputStream()) {
             out.write(body);
         } catch (IOException e) {
             // the server may refuse a body before reading it (413): its answer is what counts
         }
-        int status = c.getResponseCode();
-        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new HttpAnswer(status, text);
-        } finally {
-            c.disconnect();
-        }
+        return answer(c);
     }
 
     /** A multipart/form-data body as a browser sends it: each value a String or, for files, a byte[] (named file.jar). */

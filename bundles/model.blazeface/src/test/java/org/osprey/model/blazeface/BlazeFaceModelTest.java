@@ -11,12 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
 
 import javax.imageio.ImageIO;
 
@@ -33,7 +28,7 @@ import org.osprey.inference.onnx.engine.EngineSettings;
 import org.osprey.inference.onnx.engine.ModelLoader;
 import org.osprey.inference.onnx.engine.OnnxEngine;
 import org.osprey.inference.onnx.engine.OnnxModel;
-import org.osprey.inference.onnx.model.ModelFiles;
+import org.osprey.tools.packager.JarModelFiles;
 
 /** The packaged BlazeFace bundle, loaded by the gateway's loader with real ONNX Runtime, on real photos. */
 public class BlazeFaceModelTest {
@@ -46,27 +41,9 @@ public class BlazeFaceModelTest {
 
     @BeforeClass
     public static void load() throws Exception {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        String descriptor;
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(Path.of(System.getProperty("osprey.model.jar"))))) {
-            for (JarEntry e; (e = in.getNextJarEntry()) != null;) {
-                entries.put(e.getName(), in.readAllBytes());
-            }
-            descriptor = in.getManifest().getMainAttributes().getValue("Osprey-Model");
-        }
-        ModelFiles files = new ModelFiles() {
-            @Override
-            public byte[] read(String path) {
-                return entries.get(path);
-            }
-
-            @Override
-            public List<String> list(String folder) {
-                return new ArrayList<>(entries.keySet().stream().filter(p -> p.startsWith(folder)).toList());
-            }
-        };
+        JarModelFiles files = JarModelFiles.read(Path.of(System.getProperty("osprey.model.jar")));
         engine = new OnnxEngine(EngineSettings.DEFAULTS);
-        model = new ModelLoader(engine).load(files, descriptor, "1.2.0");
+        model = new ModelLoader(engine).load(files, files.descriptorPath(), "1.2.0");
     }
 
     @AfterClass

@@ -26,12 +26,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
 
 import javax.imageio.ImageIO;
 
 import org.osprey.inference.onnx.engine.EngineSettings;
+import org.osprey.inference.onnx.engine.ModelLoader;
 import org.osprey.inference.onnx.engine.OnnxEngine;
 import org.osprey.inference.onnx.image.DecodeBuffers;
 import org.osprey.inference.onnx.image.DecodeTarget;
@@ -40,6 +39,7 @@ import org.osprey.inference.onnx.image.Pixels;
 import org.osprey.inference.onnx.model.ModelDescriptor;
 import org.osprey.inference.onnx.tensor.InputSpec;
 import org.osprey.inference.onnx.tensor.TensorWriter;
+import org.osprey.tools.packager.JarModelFiles;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -71,10 +71,10 @@ public final class InferenceBench {
         int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
         Duration duration = Duration.ofSeconds(Long.parseLong(o.getOrDefault("seconds", "10")));
 
-        Map<String, byte[]> model = jarEntries(modelJar);
-        ModelDescriptor d = ModelDescriptor.parse(new String(model.get("model/model.json"), java.nio.charset.StandardCharsets.UTF_8));
+        JarModelFiles model = JarModelFiles.read(modelJar);
+        ModelDescriptor d = ModelLoader.descriptor(model, model.descriptorPath());
         InputSpec spec = d.inputSpec();
-        byte[] onnx = model.get("model/" + d.file);
+        byte[] onnx = model.read(model.descriptorPath().replace("model.json", d.file));
 
         Map<String, List<byte[]>> sets = new LinkedHashMap<>();
         sets.put("JPEG", List.of(read(samples.resolve("dog.jpg")), read(samples.resolve("person.jpg")),
@@ -201,16 +201,6 @@ public final class InferenceBench {
 
     private static byte[] read(Path p) throws IOException {
         return Files.readAllBytes(p);
-    }
-
-    private static Map<String, byte[]> jarEntries(Path jar) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
-            for (JarEntry e; (e = in.getNextJarEntry()) != null;) {
-                entries.put(e.getName(), in.readAllBytes());
-            }
-        }
-        return entries;
     }
 
     private static Map<String, String> options(String[] args) {

@@ -16,7 +16,6 @@ import org.osprey.inference.onnx.engine.ModelLoader;
 import org.osprey.inference.onnx.engine.OnnxEngine;
 import org.osprey.inference.onnx.engine.OnnxModel;
 import org.osprey.inference.onnx.model.ModelDescriptor;
-import org.osprey.inference.onnx.model.ModelFiles;
 import org.osprey.inference.onnx.model.ModelLoadException;
 
 /**
@@ -135,25 +134,9 @@ public final class ModelPackager {
     private static void check(ModelBundle bundle, ModelDescriptor d) throws IOException, ModelLoadException {
         java.io.ByteArrayOutputStream jar = new java.io.ByteArrayOutputStream();
         bundle.write(jar);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar.toByteArray()))) {
-            for (java.util.jar.JarEntry e; (e = in.getNextJarEntry()) != null;) {
-                entries.put(e.getName(), in.readAllBytes());
-            }
-        }
-        ModelFiles files = new ModelFiles() {
-            @Override
-            public byte[] read(String path) {
-                return entries.get(path);
-            }
-
-            @Override
-            public List<String> list(String folder) {
-                return entries.keySet().stream().filter(p -> p.startsWith(folder) && p.indexOf('/', folder.length()) < 0).toList();
-            }
-        };
+        JarModelFiles files = JarModelFiles.read(new java.io.ByteArrayInputStream(jar.toByteArray()));
         try (OnnxEngine engine = new OnnxEngine(EngineSettings.DEFAULTS)) {
-            OnnxModel m = new ModelLoader(engine).load(files, ModelBundle.FOLDER + "model.json", bundle.version());
+            OnnxModel m = new ModelLoader(engine).load(files, files.descriptorPath(), bundle.version());
             m.retire();
         }
     }
