@@ -40,6 +40,52 @@ public class ConsoleUploadIT extends OspreyTestSupport {
         assertEquals("3.0.0", InferenceIT.json(a).get("iteration").getAsString());
     }
 
+    /**
+     * Uploading a jar with the symbolic name of an installed one makes the console update that bundle
+     * (stop, replace, start): the old model serves until the new one is loaded, so no request fails.
+     */
+    @Test
+    public void updateThroughTheWebConsoleFailsNoRequest() throws Exception {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("action", "install");
+        form.put("bundlestart", "start");
+        form.put("bundlefile", TestModelFiles.bytes("blazeface-3.0.0.jar"));
+        postForm("/system/console/bundles", form, ADMIN_PASSWORD);
+        InferenceIT.awaitActive("blazeface", "3.0.0");
+        // 1.2.0 (the shipped bundle) would be the fallback: take it away so only the handover can save the requests
+        org.osgi.framework.Bundle shipped = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "org.osprey.model.blazeface".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        shipped.stop();
+
+        ImageClients clients = new ImageClients(2, sample("astronaut.png"), 1);
+        try {
+            Thread.sleep(300);
+            form.put("bundlefile", TestModelFiles.bytes("blazeface-4.0.0.jar"));
+            assertTrue(postForm("/system/console/bundles", form, ADMIN_PASSWORD).status < 400);
+            InferenceIT.awaitActive("blazeface", "4.0.0");
+            long switched = System.nanoTime();
+            Thread.sleep(1000);
+            ModelHotSwapIT.assertOnly(clients.versionsAfter(switched, 200), "4.0.0");
+        } finally {
+            clients.close();
+            shipped.start();
+        }
+        assertEquals("failed requests: " + clients.failures, java.util.List.of(), clients.failures);
+        long bundles = java.util.Arrays.stream(context.getBundles()).filter(b -> "osprey.model.blazeface".equals(b.getSymbolicName())).count();
+        assertEquals("the console updated the bundle instead of installing a second one", 1, bundles);
+    }
+
+    /** Each test starts from the shipped model alone. */
+    @org.junit.After
+    public void removeUploadedModels() throws Exception {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if ("osprey.model.blazeface".equals(b.getSymbolicName())) {
+                b.uninstall();
+            }
+        }
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+    }
+
     @Test
     public void jarDroppedIntoTheDeployFolderSwitchesTheModel() throws Exception {
         InferenceIT.awaitActive("blazeface", "1.2.0");

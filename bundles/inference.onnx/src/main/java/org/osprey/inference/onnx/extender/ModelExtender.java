@@ -7,8 +7,8 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@link Model} service. Versions of one name are ranked by version, so the newest serves and removing
  * it falls back; a replaced model's session closes when its last request ends. Loading happens on one
  * background thread, so installing a large model never blocks the framework.
+ * <p>
+ * When the last loaded version of a name goes (an update through the web console stops the bundle,
+ * replaces it, and starts it again), it keeps serving until a version of that name has loaded, for at
+ * most {@link #HANDOVER_SECONDS}: an update fails no request either.
  */
 @Component(service = ModelCatalog.class, immediate = true, configurationPid = "org.osprey.inference.onnx")
 @Designate(ocd = OnnxRuntimeConfiguration.class)
@@ -48,6 +52,7 @@ public class ModelExtender implements ModelCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelExtender.class);
     public static final String BUNDLE_PROPERTY = "osprey.model.bundle";
+    static final long HANDOVER_SECONDS = 30;
 
     /** What the extender knows of one model bundle; guarded by itself. */
     private static final class Entry {
@@ -73,7 +78,9 @@ public class ModelExtender implements ModelCatalog {
     private final OnnxEngine engine;
     private final ModelLoader loader;
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
-    private final ExecutorService loads = Executors.newSingleThreadExecutor(r -> {
+    /** Models whose bundle went while they were the only loaded version of their name, by name. */
+    private final Map<String, Entry> handovers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService loads = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "osprey-model-loader");
         t.setDaemon(true);
         return t;
@@ -103,7 +110,9 @@ public class ModelExtender implements ModelCatalog {
     @Deactivate
     void deactivate() {
         tracker.close();
-        loads.shutdown();
+        handovers.values().forEach(this::retire);
+        handovers.clear();
+        loads.shutdownNow();
         try {
             loads.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -150,6 +159,10 @@ public class ModelExtender implements ModelCatalog {
             entry.since = Instant.now();
             entry.registration = context.registerService(Model.class, model, properties(entry, model));
         }
+        Entry previous = handovers.remove(entry.name);
+        if (previous != null) {
+            retire(previous);
+        }
         LOG.info("Model {} {} loaded from bundle {} ({}, {}x{}, {} labels) in {} ms", entry.name, entry.version,
                 bundle.getBundleId(), entry.task.property(), model.info().inputWidth(), model.info().inputHeight(),
                 model.info().labels().size(), (System.nanoTime() - start) / 1_000_000);
@@ -182,16 +195,38 @@ public class ModelExtender implements ModelCatalog {
     }
 
     private void removed(Entry entry) {
+        boolean lastOfItsName;
+        synchronized (entry) {
+            entry.removed = true;
+            lastOfItsName = entry.model != null && entries.values().stream().noneMatch(e -> e != entry && e.name.equals(entry.name) && e.model != null);
+        }
+        entries.remove(entry.bundle.getBundleId(), entry);
+        if (lastOfItsName) {
+            // serve on until the next version of this name is loaded (an update), or the handover times out
+            Entry earlier = handovers.put(entry.name, entry);
+            if (earlier != null) {
+                retire(earlier);
+            }
+            loads.schedule(() -> {
+                if (handovers.remove(entry.name, entry)) {
+                    retire(entry);
+                }
+            }, HANDOVER_SECONDS, TimeUnit.SECONDS);
+            return;
+        }
+        retire(entry);
+    }
+
+    /** Unregisters the model's service; its session closes once the requests still on it finish. */
+    private void retire(Entry entry) {
         ServiceRegistration<Model> registration;
         OnnxModel model;
         synchronized (entry) {
-            entry.removed = true;
             registration = entry.registration;
             model = entry.model;
             entry.registration = null;
             entry.model = null;
         }
-        entries.remove(entry.bundle.getBundleId());
         if (registration != null) {
             try {
                 registration.unregister();
