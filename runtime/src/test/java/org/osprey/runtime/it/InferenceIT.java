@@ -111,11 +111,34 @@ public class InferenceIT extends OspreyTestSupport {
 
     @Test
     public void urlFetchesTheImage() throws Exception {
-        // the gateway fetches from itself: the web console serves no images, so use a model-free route that does not exist
-        String url = "http://localhost:" + System.getProperty(PORT_PROPERTY) + "/no-such-image.png";
-        HttpAnswer missing = post("/url", "application/json", ("{\"url\": \"" + url + "\"}").getBytes(), null);
-        assertEquals(400, missing.status);
-        assertTrue(missing.body, missing.body.contains("404"));
+        // a camera's snapshot URL, played by a servlet this test registers on the gateway itself
+        byte[] png = sample("astronaut.png");
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", "/it/snapshot.png");
+        var registration = context.registerService(jakarta.servlet.Servlet.class, new jakarta.servlet.http.HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+                    throws java.io.IOException {
+                resp.setContentType("image/png");
+                resp.getOutputStream().write(png);
+            }
+        }, props);
+        try {
+            awaitStatus("/it/snapshot.png", null, 200, 10_000);
+            String base = "http://localhost:" + System.getProperty(PORT_PROPERTY);
+            HttpAnswer a = post("/url", "application/json", ("{\"url\": \"" + base + "/it/snapshot.png\"}").getBytes(), null);
+            assertEquals(a.body, 200, a.status);
+            assertEquals("face", json(a).getAsJsonArray("predictions").get(0).getAsJsonObject().get("tagName").getAsString());
+
+            HttpAnswer missing = post("/url", "application/json", ("{\"url\": \"" + base + "/it/none.png\"}").getBytes(), null);
+            assertEquals(400, missing.status);
+            assertTrue(missing.body, missing.body.contains("404"));
+            assertEquals(400, post("/url", "application/json", "not json".getBytes(), null).status);
+        } finally {
+            registration.unregister();
+        }
     }
 
     @Test

@@ -33,8 +33,13 @@ public final class Decoders {
             }
             case "blazeface": {
                 expectTask(d, Task.DETECTION);
-                int[] strides = Arrays.stream(d.option("strides", "8,16,16,16").split(","))
-                        .map(String::strip).mapToInt(Integer::parseInt).toArray();
+                int[] strides;
+                try {
+                    strides = Arrays.stream(d.option("strides", "8,16,16,16").split(","))
+                            .map(String::strip).mapToInt(Integer::parseInt).toArray();
+                } catch (NumberFormatException e) {
+                    throw new ModelLoadException("options.strides must be comma-separated numbers, e.g. 8,16,16,16");
+                }
                 String label = labels.size() > 0 ? labels.name(0) : "face";
                 return new BlazeFaceDecoder(d.input.width, d.input.height, strides, (int) d.option("anchorsPerLayer", 2f),
                         outputs, label, d.scoreThreshold, d.nmsIou, d.maxResults);
