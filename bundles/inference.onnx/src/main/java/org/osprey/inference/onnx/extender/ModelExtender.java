@@ -195,12 +195,13 @@ public class ModelExtender implements ModelCatalog {
     }
 
     private void removed(Entry entry) {
-        boolean lastOfItsName;
+        boolean wasServing;
         synchronized (entry) {
             entry.removed = true;
-            lastOfItsName = entry.model != null && entries.values().stream().noneMatch(e -> e != entry && e.name.equals(entry.name) && e.model != null);
+            wasServing = entry.model != null;
         }
         entries.remove(entry.bundle.getBundleId(), entry);
+        boolean lastOfItsName = wasServing && entries.values().stream().noneMatch(e -> serves(e, entry.name));
         if (lastOfItsName) {
             // serve on until the next version of this name is loaded (an update), or the handover times out
             Entry earlier = handovers.put(entry.name, entry);
@@ -215,6 +216,12 @@ public class ModelExtender implements ModelCatalog {
             return;
         }
         retire(entry);
+    }
+
+    private static boolean serves(Entry e, String name) {
+        synchronized (e) {
+            return e.model != null && e.name.equals(name);
+        }
     }
 
     /** Unregisters the model's service; its session closes once the requests still on it finish. */
