@@ -13,4 +13,17 @@ import org.osprey.inference.onnx.tensor.Geometry;
 public interface OutputDecoder {
 
     List<Prediction> decode(Map<String, TensorData> outputs, Geometry geometry);
+
+    /**
+     * Inputs besides the image the model needs (the picture's size, for the ONNX model zoo's YOLOv3),
+     * by name: {@code float[][]} or {@code int[][]} values.
+     */
+    default Map<String, Object> extraInputs(int imageWidth, int imageHeight) {
+        return Map.of();
+    }
+
+    /** Names of the inputs {@link #extraInputs} gives. */
+    default java.util.Set<String> extraInputNames() {
+        return java.util.Set.of();
+    }
 }

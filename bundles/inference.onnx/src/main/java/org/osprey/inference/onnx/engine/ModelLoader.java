@@ -57,7 +57,13 @@ public final class ModelLoader {
         }
         try {
             String input = imageInput(session, d, spec);
-            OutputDecoder decoder = Decoders.create(d, floatOutputs(session), labels);
+            OutputDecoder decoder = Decoders.create(d, numericOutputs(session), labels);
+            for (String other : session.getInputNames()) {
+                if (!other.equals(input) && !decoder.extraInputNames().contains(other)) {
+                    throw new ModelLoadException("the model has an input '" + other + "' besides the image '" + input
+                            + "' that decoder " + d.decoder + " does not feed");
+                }
+            }
             ModelInfo info = new ModelInfo(d.name, version, d.taskValue(), labels.names(), spec.width(), spec.height());
             return new OnnxModel(engine, session, info, input, spec, decoder);
         } catch (ModelLoadException | RuntimeException e) {
@@ -118,8 +124,10 @@ public final class ModelLoader {
         if (node == null) {
             throw new ModelLoadException("the descriptor names input '" + name + "', the model has " + inputs.keySet());
         }
-        if (!(node.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT) {
-            throw new ModelLoadException("input '" + name + "' is " + node.getInfo() + "; this decoder feeds float tensors");
+        OnnxJavaType type = spec.uint8() ? OnnxJavaType.UINT8 : OnnxJavaType.FLOAT;
+        if (!(node.getInfo() instanceof TensorInfo t) || t.type != type) {
+            throw new ModelLoadException("input '" + name + "' is " + node.getInfo() + "; the descriptor says input.type "
+                    + (spec.uint8() ? "uint8" : "float"));
         }
         long[] shape = t.getShape();
         long[] want = spec.shape();
@@ -134,10 +142,12 @@ public final class ModelLoader {
         return name;
     }
 
-    private static Map<String, long[]> floatOutputs(OrtSession session) throws OrtException {
+    /** Outputs the decoders can read: float and integer tensors. */
+    private static Map<String, long[]> numericOutputs(OrtSession session) throws OrtException {
         Map<String, long[]> outputs = new LinkedHashMap<>();
+        java.util.Set<OnnxJavaType> numeric = java.util.EnumSet.of(OnnxJavaType.FLOAT, OnnxJavaType.INT64, OnnxJavaType.INT32, OnnxJavaType.DOUBLE);
         for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
-            if (e.getValue().getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT) {
+            if (e.getValue().getInfo() instanceof TensorInfo t && numeric.contains(t.type)) {
                 outputs.put(e.getKey(), t.getShape());
             }
         }

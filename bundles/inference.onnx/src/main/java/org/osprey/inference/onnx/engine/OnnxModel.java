@@ -57,10 +57,13 @@ public final class OnnxModel implements Model {
     private static final class Workspace {
         final DecodeBuffers decode = new DecodeBuffers();
         final TensorWriter writer = new TensorWriter();
-        final FloatBuffer tensor;
+        /** The input tensor's memory: floats, or bytes for 8-bit inputs. */
+        final ByteBuffer memory;
+        final FloatBuffer floats;
 
         Workspace(InputSpec spec) {
-            tensor = ByteBuffer.allocateDirect(spec.elements() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            memory = ByteBuffer.allocateDirect(spec.elements() * (spec.uint8() ? 1 : Float.BYTES)).order(ByteOrder.nativeOrder());
+            floats = spec.uint8() ? null : memory.asFloatBuffer();
         }
     }
 
@@ -91,10 +94,9 @@ public final class OnnxModel implements Model {
         try {
             long t0 = System.nanoTime();
             Pixels pixels = pixels(frame, ws.decode);
-            Geometry geometry = ws.writer.write(pixels, spec, ws.tensor);
-            ws.tensor.rewind();
+            Geometry geometry = spec.uint8() ? ws.writer.write(pixels, spec, ws.memory) : ws.writer.write(pixels, spec, ws.floats);
             long t1 = System.nanoTime();
-            Map<String, TensorData> outputs = run(ws.tensor);
+            Map<String, TensorData> outputs = run(ws, pixels.width(), pixels.height());
             long t2 = System.nanoTime();
             List<Prediction> predictions = decoder.decode(outputs, geometry);
             long t3 = System.nanoTime();
@@ -128,19 +130,67 @@ public final class OnnxModel implements Model {
         }
     }
 
-    private Map<String, TensorData> run(FloatBuffer tensor) throws OrtException {
-        try (OnnxTensor input = OnnxTensor.createTensor(engine.environment(), tensor, spec.shape());
-                OrtSession.Result result = session.run(Map.of(inputName, input))) {
-            Map<String, TensorData> outputs = new HashMap<>();
-            for (Map.Entry<String, OnnxValue> e : result) {
-                if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
-                    FloatBuffer fb = t.getFloatBuffer();
-                    float[] values = new float[fb.remaining()];
-                    fb.get(values);
-                    outputs.put(e.getKey(), new TensorData(e.getKey(), t.getInfo().getShape(), values));
-                }
+    private Map<String, TensorData> run(Workspace ws, int imageWidth, int imageHeight) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put(inputName, spec.uint8()
+                    ? OnnxTensor.createTensor(engine.environment(), ws.memory.rewind(), spec.shape(), ai.onnxruntime.OnnxJavaType.UINT8)
+                    : OnnxTensor.createTensor(engine.environment(), ws.floats.rewind(), spec.shape()));
+            for (Map.Entry<String, Object> e : decoder.extraInputs(imageWidth, imageHeight).entrySet()) {
+                inputs.put(e.getKey(), OnnxTensor.createTensor(engine.environment(), e.getValue()));
             }
-            return outputs;
+            try (OrtSession.Result result = session.run(inputs)) {
+                Map<String, TensorData> outputs = new HashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    if (e.getValue() instanceof OnnxTensor t) {
+                        float[] values = floats(t);
+                        if (values != null) {
+                            outputs.put(e.getKey(), new TensorData(e.getKey(), t.getInfo().getShape(), values));
+                        }
+                    }
+                }
+                return outputs;
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** A numeric output as floats (class ids and indices are small integers, exact as floats); null for others. */
+    private static float[] floats(OnnxTensor t) {
+        switch (t.getInfo().type) {
+            case FLOAT: {
+                FloatBuffer b = t.getFloatBuffer();
+                float[] v = new float[b.remaining()];
+                b.get(v);
+                return v;
+            }
+            case INT64: {
+                java.nio.LongBuffer b = t.getLongBuffer();
+                float[] v = new float[b.remaining()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.get(i);
+                }
+                return v;
+            }
+            case INT32: {
+                java.nio.IntBuffer b = t.getIntBuffer();
+                float[] v = new float[b.remaining()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.get(i);
+                }
+                return v;
+            }
+            case DOUBLE: {
+                java.nio.DoubleBuffer b = t.getDoubleBuffer();
+                float[] v = new float[b.remaining()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) b.get(i);
+                }
+                return v;
+            }
+            default:
+                return null;
         }
     }
 

@@ -33,6 +33,8 @@ public final class ModelDescriptor {
         public float[] std = {1f, 1f, 1f};
         public String resize = "stretch";
         public int padValue = 0;
+        /** {@code float} or {@code uint8} (TensorFlow exports take 8-bit levels as they are) */
+        public String type = "float";
     }
 
     public String name;
@@ -95,8 +97,10 @@ public final class ModelDescriptor {
             ChannelOrder order = ChannelOrder.valueOf(input.colorOrder.toUpperCase(Locale.ROOT));
             String resize = input.resize.toLowerCase(Locale.ROOT);
             require(resize.equals("stretch") || resize.equals("letterbox"), "input.resize must be stretch or letterbox, was " + input.resize);
+            String type = input.type == null ? "float" : input.type.toLowerCase(Locale.ROOT);
+            require(type.equals("float") || type.equals("uint8"), "input.type must be float or uint8, was " + input.type);
             return new InputSpec(input.width, input.height, layout, order, input.scale, input.mean, input.std,
-                    resize.equals("letterbox"), input.padValue);
+                    resize.equals("letterbox"), input.padValue, type.equals("uint8"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ModelLoadException("input is not valid (layout NCHW|NHWC, colorOrder RGB|BGR|GRAY, one mean and std per channel): "
                     + e.getMessage());

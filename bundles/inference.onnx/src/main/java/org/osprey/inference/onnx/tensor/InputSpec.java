@@ -16,11 +16,18 @@ public final class InputSpec {
     private final ChannelOrder order;
     private final boolean letterbox;
     private final int padValue;
+    private final boolean uint8;
     /** Normalised value of each 8-bit level, per model channel: the hot loop is a table lookup. */
     private final float[][] lut;
 
     public InputSpec(int width, int height, Layout layout, ChannelOrder order, float scale, float[] mean,
             float[] std, boolean letterbox, int padValue) {
+        this(width, height, layout, order, scale, mean, std, letterbox, padValue, false);
+    }
+
+    /** @param uint8 the model takes 8-bit levels as they are (TensorFlow exports); scale, mean and std must be 1, 0, 1 */
+    public InputSpec(int width, int height, Layout layout, ChannelOrder order, float scale, float[] mean,
+            float[] std, boolean letterbox, int padValue, boolean uint8) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("input size must be positive, was " + width + "x" + height);
         }
@@ -37,6 +44,14 @@ public final class InputSpec {
         this.order = Objects.requireNonNull(order);
         this.letterbox = letterbox;
         this.padValue = padValue;
+        this.uint8 = uint8;
+        if (uint8) {
+            // 8-bit inputs take the levels as they are
+            scale = 1f;
+            mean = new float[order.channels()];
+            std = new float[order.channels()];
+            java.util.Arrays.fill(std, 1f);
+        }
         this.lut = new float[order.channels()][256];
         for (int c = 0; c < order.channels(); c++) {
             if (std[c] == 0f) {
@@ -46,6 +61,11 @@ public final class InputSpec {
                 lut[c][v] = (v * scale - mean[c]) / std[c];
             }
         }
+    }
+
+    /** Whether the input tensor holds 8-bit levels instead of floats. */
+    public boolean uint8() {
+        return uint8;
     }
 
     public int width() {

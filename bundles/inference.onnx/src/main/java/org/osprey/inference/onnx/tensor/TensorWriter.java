@@ -1,5 +1,6 @@
 package org.osprey.inference.onnx.tensor;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 import org.osprey.inference.onnx.image.ChannelOrder;
@@ -21,8 +22,28 @@ public final class TensorWriter {
         if (dst.capacity() < spec.elements()) {
             throw new IllegalArgumentException("tensor buffer holds " + dst.capacity() + " floats, needs " + spec.elements());
         }
+        Geometry g = fill(src, spec);
+        dst.put(0, tensor, 0, spec.elements());
+        return g;
+    }
+
+    /** For 8-bit inputs: the levels, resized and in the model's layout and channel order. */
+    public Geometry write(Pixels src, InputSpec spec, ByteBuffer dst) {
+        if (dst.capacity() < spec.elements()) {
+            throw new IllegalArgumentException("tensor buffer holds " + dst.capacity() + " bytes, needs " + spec.elements());
+        }
+        Geometry g = fill(src, spec);
+        float[] t = tensor;
+        for (int i = 0, n = spec.elements(); i < n; i++) {
+            dst.put(i, (byte) Math.round(t[i]));
+        }
+        return g;
+    }
+
+    /** The normalised tensor into the scratch array {@link #tensor}. */
+    private Geometry fill(Pixels src, InputSpec spec) {
         int tw = spec.width(), th = spec.height();
-        Geometry g = spec.letterbox() ? Geometry.letterboxed(tw, th, src.width(), src.height()) : Geometry.stretched(tw, th);
+        Geometry g = spec.letterbox() ? Geometry.letterboxed(tw, th, src.width(), src.height()) : Geometry.stretched(tw, th, src.width(), src.height());
         int x0 = (int) Math.round(g.contentLeft()), y0 = (int) Math.round(g.contentTop());
         int cw = Math.max(1, Math.min(tw - x0, (int) Math.round(g.contentWidth())));
         int ch = Math.max(1, Math.min(th - y0, (int) Math.round(g.contentHeight())));
@@ -77,7 +98,6 @@ public final class TensorWriter {
                 }
             }
         }
-        dst.put(0, out, 0, spec.elements());
         return g;
     }
 

@@ -33,7 +33,7 @@ public class DecodersTest {
         Labels labels = new Labels(List.of("apple", "banana", "cherry"), Map.of());
         OutputDecoder dec = Decoders.create(d, Map.of("out", new long[] {1, 3}), labels);
         float[] logits = {1f, 3f, 2f};
-        List<Prediction> p = dec.decode(Map.of("out", new TensorData("out", new long[] {1, 3}, logits)), Geometry.stretched(4, 4));
+        List<Prediction> p = dec.decode(Map.of("out", new TensorData("out", new long[] {1, 3}, logits)), Geometry.stretched(4, 4, 4, 4));
         assertEquals(2, p.size());
         assertEquals("banana", p.get(0).label());
         assertEquals(0.665, p.get(0).score(), 1e-3);
@@ -88,7 +88,7 @@ public class DecodersTest {
         r16[(a + 1) * 16 + 3] = 64f;
         Map<String, TensorData> out = Map.of("s8", new TensorData("s8", shapes.get("s8"), s8), "s16", new TensorData("s16", shapes.get("s16"), s16),
                 "r8", new TensorData("r8", shapes.get("r8"), r8), "r16", new TensorData("r16", shapes.get("r16"), r16));
-        List<Prediction> p = dec.decode(out, Geometry.stretched(128, 128));
+        List<Prediction> p = dec.decode(out, Geometry.stretched(128, 128, 128, 128));
         assertEquals(1, p.size());
         assertEquals("face", p.get(0).label());
         assertEquals(1 / (1 + Math.exp(-3)), p.get(0).score(), 1e-6);
