@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""Generates the small ONNX models that stand in for each model format Osprey decodes.
+
+Pretrained models of these formats cannot be downloaded where Osprey is built, so each model here has
+exactly the input/output signature of its format (names, shapes, types, metadata) and outputs that are
+known for a given input: constant detections, or class scores derived from the input's colours. The
+tests (runtime/src/test/.../ModelFormatsIT.java) package them with the model packager and check the
+labels and boxes POST /image answers against values worked out by hand.
+
+Run with Debian's python3-onnx (apt-get install python3-onnx):
+    /usr/bin/python3 tools/test-models/generate.py
+The outputs are committed (tools/test-models/*.onnx, a few kB each); rerun after changing this file.
+"""
+import math
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = [helper.make_opsetid("", 13)]
+
+
+def const(name, array):
+    return helper.make_node("Constant", [], [name], value=numpy_helper.from_array(np.asarray(array), name + "_value"))
+
+
+def zero_from(input_name, prefix):
+    """0 * mean(input): keeps the image input in the graph without changing constant outputs."""
+    return [
+        helper.make_node("ReduceMean", [input_name], [prefix + "_mean"], keepdims=0),
+        const(prefix + "_zero", np.float32(0)),
+        helper.make_node("Mul", [prefix + "_mean", prefix + "_zero"], [prefix + "_nothing"]),
+    ], prefix + "_nothing"
+
+
+def save(name, nodes, inputs, outputs, metadata=None):
+    graph = helper.make_graph(nodes, name, inputs, outputs)
+    model = helper.make_model(graph, opset_imports=OPSET, producer_name="osprey-test-models")
+    model.ir_version = 7
+    for k, v in (metadata or {}).items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = k, v
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, name + ".onnx"))
+
+
+def float_input(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def output(name, shape, elem=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def classifier():
+    """Generic classifier: logits = 10 * mean of each input channel (RGB): a red picture is 'red'."""
+    nodes = [
+        helper.make_node("ReduceMean", ["data"], ["means"], axes=[2, 3], keepdims=0),
+        const("ten", np.float32(10)),
+        helper.make_node("Mul", ["means", "ten"], ["logits"]),
+    ]
+    save("classifier", nodes, [float_input("data", [1, 3, 32, 32])], [output("logits", [1, 3])])
+
+
+def customvision_classifier():
+    """Azure Custom Vision classification export: BGR, 0-255 (from metadata), probabilities out.
+
+    probabilities = softmax(0.02 * mean of each channel): a pure red picture fed as BGR 0-255 gives
+    channel 2 (the third label) 0.987; fed as RGB or as 0-1 it would not.
+    """
+    nodes = [
+        helper.make_node("ReduceMean", ["data"], ["means"], axes=[2, 3], keepdims=0),
+        const("k", np.float32(0.02)),
+        helper.make_node("Mul", ["means", "k"], ["logits"]),
+        helper.make_node("Softmax", ["logits"], ["model_output"], axis=1),
+    ]
+    save("customvision-classifier", nodes, [float_input("data", [1, 3, 224, 224])], [output("model_output", [1, 3])],
+         {"Image.BitmapPixelFormat": "Bgr8", "Image.ColorSpaceGamma": "SRGB", "Image.NominalPixelRange": "NominalRange_0_255"})
+
+
+CV_ANCHORS = [(0.573, 0.677), (1.87, 2.06), (3.34, 5.47), (7.88, 3.53), (9.77, 9.17)]
+
+
+def customvision_od():
+    """Custom Vision object detection, compact domain: one raw grid [1, 5*(5+C), 13, 13], C = 2.
+
+    Two live cells: (x 6, y 6, anchor 0) is a 'cat' box 0.2 x 0.3 centred in the picture, objectness
+    logit 5 and class logits (3, 0); (x 2, y 9, anchor 1) is a 'dog' box with objectness logit 2, class
+    logits (0, 4). Every other anchor has objectness logit -20.
+    """
+    classes, grid = 2, 13
+    raw = np.zeros((5, 5 + classes, grid, grid), dtype=np.float32)
+    raw[:, 4, :, :] = -20
+    a = 0
+    raw[a, 0, 6, 6] = 0
+    raw[a, 1, 6, 6] = 0
+    raw[a, 2, 6, 6] = math.log(0.2 * grid / CV_ANCHORS[a][0])
+    raw[a, 3, 6, 6] = math.log(0.3 * grid / CV_ANCHORS[a][1])
+    raw[a, 4, 6, 6] = 5
+    raw[a, 5, 6, 6] = 3
+    a = 1
+    raw[a, 0, 9, 2] = 1.0
+    raw[a, 1, 9, 2] = -1.0
+    raw[a, 2, 9, 2] = 0
+    raw[a, 3, 9, 2] = 0
+    raw[a, 4, 9, 2] = 2
+    raw[a, 6, 9, 2] = 4
+    z, nothing = zero_from("data", "z")
+    nodes = z + [const("grid", raw.reshape(1, 5 * (5 + classes), grid, grid)),
+                 helper.make_node("Add", ["grid", nothing], ["model_outputs0"])]
+    save("customvision-od", nodes, [float_input("data", [1, 3, 416, 416])], [output("model_outputs0", [1, 35, 13, 13])],
+         {"Image.BitmapPixelFormat": "Bgr8", "Image.NominalPixelRange": "NominalRange_0_255"})
+
+
+def customvision_s1():
+    """Custom Vision object detection, compact [S1]: NMS in the graph; normalised x1,y1,x2,y2 boxes."""
+    z, nothing = zero_from("image_tensor", "z")
+    boxes = np.array([[[0.1, 0.2, 0.5, 0.6], [0.6, 0.6, 0.9, 0.95]]], dtype=np.float32)
+    nodes = z + [
+        const("b", boxes), helper.make_node("Add", ["b", nothing], ["detected_boxes"]),
+        const("detected_classes", np.array([[1, 0]], dtype=np.int64)),
+        const("s", np.array([[0.9, 0.05]], dtype=np.float32)), helper.make_node("Add", ["s", nothing], ["detected_scores"]),
+    ]
+    save("customvision-s1", nodes, [float_input("image_tensor", [1, 3, 320, 320])],
+         [output("detected_boxes", [1, 2, 4]), output("detected_classes", [1, 2], TensorProto.INT64),
+          output("detected_scores", [1, 2])])
+
+
+def yolov3(tiny):
+    """ONNX model zoo YOLOv3 / tiny-YOLOv3: boxes (y1,x1,y2,x2) in pixels of the original picture.
+
+    The boxes are fractions times image_shape (h, w), so they are right only when the caller sends the
+    size of the picture it letterboxed: dog (COCO 16) at x 0.1-0.5, y 0.25-0.75 with score 0.8; and a
+    bicycle (COCO 1) at x 0.5-0.9, y 0.1-0.3 with score 0.6. scores is [1,80,N]; indices are
+    (batch, class, box), [M,3] for YOLOv3 and [1,M,3] for tiny (which takes image_shape as int32 here).
+    """
+    fractions = np.array([[[0.25, 0.1, 0.75, 0.5], [0.1, 0.5, 0.3, 0.9], [0, 0, 0.1, 0.1]]], dtype=np.float32)
+    scores = np.zeros((1, 80, 3), dtype=np.float32)
+    scores[0, 16, 0] = 0.8
+    scores[0, 1, 1] = 0.6
+    scores[0, 5, 2] = 0.3  # not selected by the graph's NMS: must not show up
+    indices = np.array([[0, 16, 0], [0, 1, 1]], dtype=np.int32)
+    z, nothing = zero_from("input_1", "z")
+    shape_in = "image_shape"
+    nodes = list(z)
+    if tiny:
+        nodes.append(helper.make_node("Cast", ["image_shape"], ["shape_f"], to=TensorProto.FLOAT))
+        shape_in = "shape_f"
+    nodes += [
+        helper.make_node("Concat", [shape_in, shape_in], ["hwhw"], axis=1),
+        const("r", np.array([1, 1, 4], dtype=np.int64)),
+        helper.make_node("Reshape", ["hwhw", "r"], ["hwhw3"]),
+        const("f", fractions),
+        helper.make_node("Mul", ["f", "hwhw3"], ["boxes_raw"]),
+        helper.make_node("Add", ["boxes_raw", nothing], ["yolonms_layer_1/ExpandDims_1:0"]),
+        const("sc", scores),
+        helper.make_node("Add", ["sc", nothing], ["yolonms_layer_1/ExpandDims_3:0"]),
+        const("yolonms_layer_1/concat_2:0", indices.reshape(1, 2, 3) if tiny else indices),
+    ]
+    shape_type = TensorProto.INT32 if tiny else TensorProto.FLOAT
+    save("tiny-yolov3" if tiny else "yolov3", nodes,
+         [float_input("input_1", [1, 3, 416, 416]), helper.make_tensor_value_info("image_shape", shape_type, [1, 2])],
+         [output("yolonms_layer_1/ExpandDims_1:0", [1, 3, 4]), output("yolonms_layer_1/ExpandDims_3:0", [1, 80, 3]),
+          output("yolonms_layer_1/concat_2:0", [1, 2, 3] if tiny else [2, 3], TensorProto.INT32)])
+
+
+# YOLOv5/v8 rows in pixels of the 320x320 letterboxed input: cx, cy, w, h, (objectness,) class scores
+YOLO_ROWS = [
+    (160, 120, 64, 48, 0.9, [0.1, 0.95]),   # a 'pear' in the middle
+    (162, 121, 64, 48, 0.9, [0.1, 0.90]),   # the same pear again: NMS removes it
+    (80, 200, 32, 32, 0.8, [0.7, 0.2]),     # an 'apple' lower left
+    (300, 300, 10, 10, 0.05, [0.9, 0.1]),   # below the threshold
+]
+
+
+def yolov5():
+    rows = np.array([[cx, cy, w, h, obj] + cls for cx, cy, w, h, obj, cls in YOLO_ROWS], dtype=np.float32)[None]
+    z, nothing = zero_from("images", "z")
+    nodes = z + [const("rows", rows), helper.make_node("Add", ["rows", nothing], ["output0"])]
+    save("yolov5", nodes, [float_input("images", [1, 3, 320, 320])], [output("output0", [1, 4, 7])])
+
+
+def yolov8():
+    # no objectness: class scores are the final scores; transposed to [1, 4+C, N]
+    rows = np.array([[cx, cy, w, h] + [c * obj for c in cls] for cx, cy, w, h, obj, cls in YOLO_ROWS], dtype=np.float32)
+    z, nothing = zero_from("images", "z")
+    nodes = z + [const("rows", rows.T[None].copy()), helper.make_node("Add", ["rows", nothing], ["output0"])]
+    save("yolov8", nodes, [float_input("images", [1, 3, 320, 320])], [output("output0", [1, 6, 4])])
+
+
+def ssd_tf():
+    """TF object detection API SSD export: uint8 NHWC input of any size; boxes (ymin,xmin,ymax,xmax).
+
+    num_detections is 2: the third row is padding and must be ignored. Classes are 1-based COCO ids:
+    18 is a dog, 2 a bicycle.
+    """
+    inp = helper.make_tensor_value_info("image_tensor:0", TensorProto.UINT8, [1, None, None, 3])
+    nodes = [
+        helper.make_node("Cast", ["image_tensor:0"], ["img_f"], to=TensorProto.FLOAT),
+        helper.make_node("ReduceMean", ["img_f"], ["m"], keepdims=0),
+        const("zero", np.float32(0)),
+        helper.make_node("Mul", ["m", "zero"], ["nothing"]),
+        const("n", np.array([2], dtype=np.float32)), helper.make_node("Add", ["n", "nothing"], ["num_detections:0"]),
+        const("b", np.array([[[0.25, 0.1, 0.75, 0.5], [0.1, 0.5, 0.3, 0.9], [0, 0, 1, 1]]], dtype=np.float32)),
+        helper.make_node("Add", ["b", "nothing"], ["detection_boxes:0"]),
+        const("s", np.array([[0.8, 0.6, 0.99]], dtype=np.float32)), helper.make_node("Add", ["s", "nothing"], ["detection_scores:0"]),
+        const("c", np.array([[18, 2, 1]], dtype=np.float32)), helper.make_node("Add", ["c", "nothing"], ["detection_classes:0"]),
+    ]
+    save("ssd-mobilenet", nodes, [inp], [output("num_detections:0", [1]), output("detection_boxes:0", [1, 3, 4]),
+                                         output("detection_scores:0", [1, 3]), output("detection_classes:0", [1, 3])])
+
+
+if __name__ == "__main__":
+    classifier()
+    customvision_classifier()
+    customvision_od()
+    customvision_s1()
+    yolov3(tiny=False)
+    yolov3(tiny=True)
+    yolov5()
+    yolov8()
+    ssd_tf()
+    print("written:", ", ".join(sorted(f for f in os.listdir(HERE) if f.endswith(".onnx"))))
