@@ -57,7 +57,11 @@ public final class ModelLoader {
         }
         try {
             String input = imageInput(session, d, spec);
-            OutputDecoder decoder = Decoders.create(d, numericOutputs(session), labels);
+            Map<String, String> inputTypes = new LinkedHashMap<>();
+            for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+                inputTypes.put(e.getKey(), e.getValue().getInfo() instanceof TensorInfo t ? t.type.name() : "OTHER");
+            }
+            OutputDecoder decoder = Decoders.create(d, numericOutputs(session), inputTypes, labels);
             for (String other : session.getInputNames()) {
                 if (!other.equals(input) && !decoder.extraInputNames().contains(other)) {
                     throw new ModelLoadException("the model has an input '" + other + "' besides the image '" + input

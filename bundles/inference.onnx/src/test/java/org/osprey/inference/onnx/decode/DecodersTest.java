@@ -31,7 +31,7 @@ public class DecodersTest {
         d.maxResults = 2;
         d.options.put("activation", "softmax");
         Labels labels = new Labels(List.of("apple", "banana", "cherry"), Map.of());
-        OutputDecoder dec = Decoders.create(d, Map.of("out", new long[] {1, 3}), labels);
+        OutputDecoder dec = Decoders.create(d, Map.of("out", new long[] {1, 3}), Map.of(), labels);
         float[] logits = {1f, 3f, 2f};
         List<Prediction> p = dec.decode(Map.of("out", new TensorData("out", new long[] {1, 3}, logits)), Geometry.stretched(4, 4, 4, 4));
         assertEquals(2, p.size());
@@ -51,16 +51,16 @@ public class DecodersTest {
     public void mismatchesAreExplained() throws Exception {
         Labels three = new Labels(List.of("a", "b", "c"), Map.of());
         ModelLoadException labels = assertThrows(ModelLoadException.class,
-                () -> Decoders.create(descriptor("classifier", "classification", 4), Map.of("out", new long[] {1, 1000}), three));
+                () -> Decoders.create(descriptor("classifier", "classification", 4), Map.of("out", new long[] {1, 1000}), Map.of(), three));
         assertEquals("the labels file has 3 labels but output out has 1000 classes", labels.getMessage());
         ModelLoadException unknown = assertThrows(ModelLoadException.class,
-                () -> Decoders.create(descriptor("yolov9", "detection", 4), Map.of(), three));
+                () -> Decoders.create(descriptor("yolov9", "detection", 4), Map.of(), Map.of(), three));
         assertTrue(unknown.getMessage(), unknown.getMessage().startsWith("unknown decoder 'yolov9'"));
         ModelLoadException task = assertThrows(ModelLoadException.class,
-                () -> Decoders.create(descriptor("blazeface", "classification", 128), Map.of(), three));
+                () -> Decoders.create(descriptor("blazeface", "classification", 128), Map.of(), Map.of(), three));
         assertTrue(task.getMessage(), task.getMessage().contains("is for detection"));
         ModelLoadException shapes = assertThrows(ModelLoadException.class,
-                () -> Decoders.create(descriptor("blazeface", "detection", 128), Map.of("x", new long[] {1, 10}), three));
+                () -> Decoders.create(descriptor("blazeface", "detection", 128), Map.of("x", new long[] {1, 10}), Map.of(), three));
         assertTrue(shapes.getMessage(), shapes.getMessage().contains("score outputs [1,N,1]"));
     }
 
@@ -71,7 +71,7 @@ public class DecodersTest {
         shapes.put("s16", new long[] {1, 384, 1});
         shapes.put("r8", new long[] {1, 512, 16});
         shapes.put("r16", new long[] {1, 384, 16});
-        BlazeFaceDecoder dec = (BlazeFaceDecoder) Decoders.create(descriptor("blazeface", "detection", 128), shapes,
+        BlazeFaceDecoder dec = (BlazeFaceDecoder) Decoders.create(descriptor("blazeface", "detection", 128), shapes, Map.of(),
                 new Labels(List.of("face"), Map.of()));
         assertEquals(896, dec.anchors());
 
