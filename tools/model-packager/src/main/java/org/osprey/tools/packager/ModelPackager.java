@@ -141,28 +141,17 @@ public final class ModelPackager {
         }
     }
 
-    static ModelDescriptor describe(Map<String, List<String>> o, ModelSignature sig, Path model) throws UsageException {
-        String preset = one(o, "preset", sig.looksLikeBlazeFace() ? "blazeface" : sig.looksLikeClassifier() ? "classifier" : null);
+    static ModelDescriptor describe(Map<String, List<String>> o, ModelSignature sig, Path model) throws UsageException, IOException {
+        int labels = o.containsKey("labels") ? org.osprey.inference.onnx.model.Labels.parse(
+                Files.readString(Path.of(one(o, "labels", null)), StandardCharsets.UTF_8)).size() : -1;
+        String preset = one(o, "preset", Presets.recognise(sig, labels));
         if (preset == null && !o.containsKey("decoder")) {
-            throw new UsageException("cannot tell the model's format from its outputs (" + sig.describe()
-                    + "); give --preset or --decoder");
+            throw new UsageException("cannot tell the model's format from " + sig.describe() + (sig.metadata().isEmpty() ? "" : ", metadata "
+                    + sig.metadata().keySet()) + "; give --preset (" + String.join(", ", Presets.NAMES) + ") or --decoder and --task");
         }
         ModelDescriptor d = new ModelDescriptor();
-        if ("blazeface".equals(preset)) {
-            d.decoder = "blazeface";
-            d.task = "detection";
-            d.input.scale = 1f / 127.5f;
-            d.input.mean = new float[] {1, 1, 1};
-            d.input.resize = "letterbox";
-            d.scoreThreshold = 0.5f;
-            d.nmsIou = 0.3f;
-        } else if ("classifier".equals(preset)) {
-            d.decoder = "classifier";
-            d.task = "classification";
-            d.maxResults = 5;
-            d.scoreThreshold = 0.01f;
-        } else if (preset != null) {
-            throw new UsageException("unknown preset " + preset + "; known: blazeface, classifier");
+        if (preset != null) {
+            Presets.apply(preset, d, sig);
         }
         d.name = one(o, "name", model.getFileName().toString().replaceAll("\\.onnx$", "").replaceAll("[^A-Za-z0-9._-]", "-"));
         d.decoder = one(o, "decoder", d.decoder);
@@ -186,12 +175,17 @@ public final class ModelPackager {
             w = Long.parseLong(wh[0]);
             h = Long.parseLong(wh[1]);
         }
+        if (w <= 0 && h <= 0 && "tf-ssd".equals(preset)) {
+            // TF object detection exports take any size; SSD MobileNet was trained at 300x300
+            w = 300;
+            h = 300;
+        }
         if (w <= 0 || h <= 0) {
             throw new UsageException("input " + input + " has a dynamic size " + Arrays.toString(shape) + "; give --size WxH");
         }
         d.input.width = (int) w;
         d.input.height = (int) h;
-        d.input.colorOrder = one(o, "color", c == 1 ? "GRAY" : "RGB").toUpperCase(Locale.ROOT);
+        d.input.colorOrder = one(o, "color", c == 1 ? "GRAY" : d.input.colorOrder).toUpperCase(Locale.ROOT);
         int channels = d.input.colorOrder.equals("GRAY") ? 1 : 3;
         d.input.scale = Float.parseFloat(one(o, "scale", String.valueOf(d.input.scale)));
         d.input.mean = floats(one(o, "mean", null), d.input.mean, channels);

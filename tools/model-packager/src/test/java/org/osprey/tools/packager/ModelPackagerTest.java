@@ -62,7 +62,7 @@ public class ModelPackagerTest {
         two.put("scores", new long[] {1, 100});
         Exception unknown = assertThrows(Exception.class,
                 () -> ModelPackager.describe(args(), sig(Map.of("x", new long[] {1, 3, 320, 320}), two), Path.of("m.onnx")));
-        assertTrue(unknown.getMessage(), unknown.getMessage().contains("give --preset or --decoder"));
+        assertTrue(unknown.getMessage(), unknown.getMessage().contains("outputs boxes[1, 100, 4] scores[1, 100]; give --preset (classifier"));
         Exception dynamic = assertThrows(Exception.class, () -> ModelPackager.describe(args(),
                 sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx")));
         assertTrue(dynamic.getMessage(), dynamic.getMessage().contains("--size WxH"));

@@ -78,19 +78,20 @@ public final class Decoders {
                             + "'; the model's inputs are " + inputs.keySet() + " (options.shapeInput names it)");
                 }
                 String boxes = null, scores = null, indices = null;
+                // told apart by shape: scores [1,C,N] have a class per label, boxes [1,N,4], indices [(1,)M,3]
                 for (Map.Entry<String, long[]> e : outputs.entrySet()) {
                     long[] sh = e.getValue();
-                    if (sh.length >= 2 && sh[sh.length - 1] == 3) {
-                        indices = e.getKey();
-                    } else if (sh.length == 3 && sh[2] == 4) {
-                        boxes = e.getKey();
-                    } else if (sh.length == 3) {
+                    if (scores == null && sh.length == 3 && sh[1] == labels.size()) {
                         scores = e.getKey();
+                    } else if (boxes == null && sh.length == 3 && sh[2] == 4) {
+                        boxes = e.getKey();
+                    } else if (sh.length >= 2 && sh[sh.length - 1] == 3) {
+                        indices = e.getKey();
                     }
                 }
                 if (boxes == null || scores == null || indices == null) {
-                    throw new ModelLoadException("yolov3-onnx decoder needs outputs boxes [1,N,4], scores [1,C,N] and indices [M,3]; "
-                            + describe(outputs));
+                    throw new ModelLoadException("yolov3-onnx decoder needs outputs boxes [1,N,4], scores [1,C,N] with C = "
+                            + labels.size() + " labels, and indices [M,3]; " + describe(outputs));
                 }
                 return new YoloV3ZooDecoder(shapeInput, "INT32".equals(inputs.get(shapeInput)), boxes, scores, indices, labels,
                         d.scoreThreshold, d.maxResults);
