@@ -55,11 +55,15 @@ final class ImageClients implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop.set(true);
         pool.shutdown();
-        if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("clients did not stop");
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("clients did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -47,6 +47,14 @@ public class InferenceIT extends OspreyTestSupport {
         assertEquals(1, JsonParser.parseString(a.body).getAsJsonObject().getAsJsonArray("predictions").size());
     }
 
+    /** curl --data-binary declares an image as a form; the image must not be read as form fields. */
+    @Test
+    public void imageSentAsCurlDoesWithAModelParameter() throws Exception {
+        HttpAnswer a = post("/image?model=blazeface", "application/x-www-form-urlencoded", sample("astronaut.png"), null);
+        assertEquals(a.body, 200, a.status);
+        assertEquals(1, json(a).getAsJsonArray("predictions").size());
+    }
+
     @Test
     public void coffeeHasNoFace() throws Exception {
         HttpAnswer a = post("/image", "image/png", sample("coffee.png"), null);

@@ -96,7 +96,7 @@ public class InferenceServlet extends HttpServlet {
                 case DETECTION -> image = bodies.image(req, "image");
                 default -> image = bodies.image(req, "imageData");
             }
-            String requested = req.getParameter("model");
+            String requested = RequestBodies.query(req, "model");
             InferenceResult result = infer(requested == null || requested.isBlank() ? defaultModel : requested.strip(), image);
             long processMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
             resp.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "pre;dur=%.2f, infer;dur=%.2f, post;dur=%.2f, total;dur=%.2f",
