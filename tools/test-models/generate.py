@@ -80,6 +80,33 @@ def customvision_classifier():
          {"Image.BitmapPixelFormat": "Bgr8", "Image.ColorSpaceGamma": "SRGB", "Image.NominalPixelRange": "NominalRange_0_255"})
 
 
+def customvision_classifier_legacy():
+    """The older Custom Vision classification export: outputs classLabel (string) and loss, a sequence
+    of label -> probability maps (ZipMap). Same scores as customvision-classifier."""
+    labels = ["blue", "green", "red"]
+    nodes = [
+        helper.make_node("ReduceMean", ["data"], ["means"], axes=[2, 3], keepdims=0),
+        const("k", np.float32(0.02)),
+        helper.make_node("Mul", ["means", "k"], ["logits"]),
+        helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
+        helper.make_node("ZipMap", ["probabilities"], ["loss"], domain="ai.onnx.ml", classlabels_strings=labels),
+        helper.make_node("ArgMax", ["probabilities"], ["best"], axis=1, keepdims=0),
+        helper.make_node("LabelEncoder", ["best"], ["classLabel"], domain="ai.onnx.ml", keys_int64s=[0, 1, 2], values_strings=labels),
+    ]
+    loss = onnx.TypeProto()
+    loss.sequence_type.elem_type.map_type.key_type = TensorProto.STRING
+    loss.sequence_type.elem_type.map_type.value_type.tensor_type.elem_type = TensorProto.FLOAT
+    graph = helper.make_graph(nodes, "customvision-classifier-legacy", [float_input("data", [1, 3, 224, 224])],
+                              [output("classLabel", [1], TensorProto.STRING), helper.make_value_info("loss", loss)])
+    model = helper.make_model(graph, opset_imports=OPSET + [helper.make_opsetid("ai.onnx.ml", 2)], producer_name="osprey-test-models")
+    model.ir_version = 7
+    for k, v in {"Image.BitmapPixelFormat": "Bgr8", "Image.NominalPixelRange": "NominalRange_0_255"}.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = k, v
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, "customvision-classifier-legacy.onnx"))
+
+
 CV_ANCHORS = [(0.573, 0.677), (1.87, 2.06), (3.34, 5.47), (7.88, 3.53), (9.77, 9.17)]
 
 
@@ -215,6 +242,7 @@ def ssd_tf():
 if __name__ == "__main__":
     classifier()
     customvision_classifier()
+    customvision_classifier_legacy()
     customvision_od()
     customvision_s1()
     yolov3(tiny=False)

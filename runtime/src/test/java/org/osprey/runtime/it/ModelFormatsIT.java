@@ -98,6 +98,17 @@ public class ModelFormatsIT extends OspreyTestSupport {
         assertEquals(e / (e + 2), top.get("probability").getAsDouble(), EPS);
     }
 
+    /** The older export answers a label -> probability map (ONNX ZipMap) in its output 'loss'. */
+    @Test
+    public void olderCustomVisionClassifierWithALabelMap() throws Exception {
+        JsonArray p = predictions("customvision-classifier-legacy");
+        JsonObject top = p.get(0).getAsJsonObject();
+        assertEquals(p.toString(), "red", top.get("tagName").getAsString());
+        assertEquals(2, top.get("tagId").getAsInt());
+        double e = Math.exp(255 * 0.02);
+        assertEquals(e / (e + 2), top.get("probability").getAsDouble(), EPS);
+    }
+
     @Test
     public void customVisionCompactDetector() throws Exception {
         JsonArray p = predictions("customvision-od");

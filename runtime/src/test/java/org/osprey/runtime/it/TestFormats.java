@@ -30,6 +30,7 @@ final class TestFormats {
                 .collect(Collectors.joining("\n"));
         pack(dir, "classifier", "red\ngreen\nblue", "--option", "activation=softmax");
         pack(dir, "customvision-classifier", "blue\ngreen\nred");
+        pack(dir, "customvision-classifier-legacy", "blue\ngreen\nred");
         pack(dir, "customvision-od", "cat\ndog");
         pack(dir, "customvision-s1", "apple\npear");
         pack(dir, "yolov3", String.join("\n", coco));

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.osprey.inference.onnx.decode.TensorData;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -26,7 +28,8 @@ public record ModelSignature(Map<String, long[]> inputs, Map<String, long[]> out
 
     private static Map<String, long[]> shapes(Map<String, NodeInfo> nodes) {
         Map<String, long[]> out = new LinkedHashMap<>();
-        nodes.forEach((name, node) -> out.put(name, node.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0]));
+        nodes.forEach((name, node) -> out.put(name, node.getInfo() instanceof TensorInfo t ? t.getShape()
+                : node.getInfo() instanceof ai.onnxruntime.SequenceInfo seq && seq.isSequenceOfMaps() ? TensorData.LABEL_MAP : new long[0]));
         return out;
     }
 
@@ -49,8 +52,14 @@ public record ModelSignature(Map<String, long[]> inputs, Map<String, long[]> out
         return outputs.size() >= 2 && outputs.values().stream().allMatch(s -> s.length == 3 && (s[2] == 1 || s[2] == 16));
     }
 
-    /** A classifier's signature: one output with one non-trivial dimension. */
+    /**
+     * A classifier's signature: one output with one non-trivial dimension, or a label-to-score map
+     * (older Azure Custom Vision exports: {@code classLabel} and {@code loss}).
+     */
     public boolean looksLikeClassifier() {
+        if (outputs.values().stream().anyMatch(s -> s == TensorData.LABEL_MAP)) {
+            return true;
+        }
         return outputs.size() == 1 && Arrays.stream(outputs.values().iterator().next()).filter(d -> d != 1).count() == 1;
     }
 

@@ -37,12 +37,15 @@ final class ClassifierDecoder implements OutputDecoder {
 
     @Override
     public List<Prediction> decode(Map<String, TensorData> outputs, Geometry geometry) {
-        float[] raw = outputs.get(output).values();
-        float[] p = probabilities(raw, activation);
+        TensorData t = outputs.get(output);
+        float[] p = probabilities(t.values(), activation);
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
             if (p[i] >= threshold) {
-                out.add(Prediction.of(labels.name(i), i, Math.max(0f, Math.min(1f, p[i])), null));
+                // a label map names its classes; their index is the one in the labels file
+                String label = t.keys().isEmpty() ? labels.name(i) : t.keys().get(i);
+                int index = t.keys().isEmpty() ? i : Math.max(0, labels.names().indexOf(label));
+                out.add(Prediction.of(label, index, Math.max(0f, Math.min(1f, p[i])), null));
             }
         }
         out.sort((a, b) -> Float.compare(b.score(), a.score()));

@@ -117,12 +117,13 @@ public final class Decoders {
 
     private static OutputDecoder classifier(ModelDescriptor d, Map<String, long[]> outputs, Labels labels)
             throws ModelLoadException {
-        String output = d.option("output", outputs.size() == 1 ? outputs.keySet().iterator().next() : null);
+        String output = d.option("output", outputs.size() == 1 ? outputs.keySet().iterator().next() : labelMap(outputs));
         if (output == null || !outputs.containsKey(output)) {
             throw new ModelLoadException("classifier decoder needs one output, or options.output naming one of "
                     + outputs.keySet());
         }
-        long classes = Arrays.stream(outputs.get(output)).filter(v -> v != 1).reduce(1, (a, b) -> a * b);
+        long classes = outputs.get(output) == TensorData.LABEL_MAP ? -1
+                : Arrays.stream(outputs.get(output)).filter(v -> v != 1).reduce(1, (a, b) -> a * b);
         if (classes > 0 && classes != labels.size()) {
             throw new ModelLoadException("the labels file has " + labels.size() + " labels but output " + output
                     + " has " + classes + " classes");
@@ -134,6 +135,12 @@ public final class Decoders {
             throw new ModelLoadException("options.activation must be none, softmax or sigmoid");
         }
         return new ClassifierDecoder(output, labels, activation, d.scoreThreshold, d.maxResults);
+    }
+
+    /** The one label-to-score map output (older Custom Vision exports: {@code loss}), or null. */
+    private static String labelMap(Map<String, long[]> outputs) {
+        List<String> maps = outputs.entrySet().stream().filter(e -> e.getValue() == TensorData.LABEL_MAP).map(Map.Entry::getKey).toList();
+        return maps.size() == 1 ? maps.get(0) : null;
     }
 
     private static String only(Map<String, long[]> outputs, String decoder) throws ModelLoadException {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.osprey.api.vision.ModelInfo;
 import org.osprey.inference.onnx.decode.Decoders;
 import org.osprey.inference.onnx.decode.OutputDecoder;
+import org.osprey.inference.onnx.decode.TensorData;
 import org.osprey.inference.onnx.model.Labels;
 import org.osprey.inference.onnx.model.ModelDescriptor;
 import org.osprey.inference.onnx.model.ModelFiles;
@@ -151,6 +152,9 @@ public final class ModelLoader {
         Map<String, long[]> outputs = new LinkedHashMap<>();
         java.util.Set<OnnxJavaType> numeric = java.util.EnumSet.of(OnnxJavaType.FLOAT, OnnxJavaType.INT64, OnnxJavaType.INT32, OnnxJavaType.DOUBLE);
         for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            if (e.getValue().getInfo() instanceof ai.onnxruntime.SequenceInfo seq && seq.isSequenceOfMaps()) {
+                outputs.put(e.getKey(), TensorData.LABEL_MAP);
+            }
             if (e.getValue().getInfo() instanceof TensorInfo t && numeric.contains(t.type)) {
                 outputs.put(e.getKey(), t.getShape());
             }

@@ -147,6 +147,11 @@ public final class OnnxModel implements Model {
                         if (values != null) {
                             outputs.put(e.getKey(), new TensorData(e.getKey(), t.getInfo().getShape(), values));
                         }
+                    } else if (e.getValue() instanceof ai.onnxruntime.OnnxSequence seq) {
+                        TensorData map = labelMap(e.getKey(), seq);
+                        if (map != null) {
+                            outputs.put(e.getKey(), map);
+                        }
                     }
                 }
                 return outputs;
@@ -154,6 +159,25 @@ public final class OnnxModel implements Model {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** The first map of a sequence of label -> score maps (ONNX ZipMap), or null for other sequences. */
+    private static TensorData labelMap(String name, ai.onnxruntime.OnnxSequence seq) throws OrtException {
+        List<? extends OnnxValue> items = seq.getValue();
+        if (items.isEmpty() || !(items.get(0) instanceof ai.onnxruntime.OnnxMap m)) {
+            return null;
+        }
+        Map<? extends Object, ? extends Object> scores = m.getValue();
+        List<String> keys = new java.util.ArrayList<>();
+        float[] values = new float[scores.size()];
+        for (Map.Entry<? extends Object, ? extends Object> s : scores.entrySet()) {
+            if (!(s.getValue() instanceof Number n)) {
+                return null;
+            }
+            values[keys.size()] = n.floatValue();
+            keys.add(String.valueOf(s.getKey()));
+        }
+        return new TensorData(name, TensorData.LABEL_MAP, values, keys);
     }
 
     /** A numeric output as floats (class ids and indices are small integers, exact as floats); null for others. */
