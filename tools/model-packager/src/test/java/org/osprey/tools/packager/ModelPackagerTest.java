@@ -72,6 +72,46 @@ public class ModelPackagerTest {
     }
 
     @Test
+    public void recognisesEachFormatFromItsSignature() {
+        Map<String, long[]> img = Map.of("x", new long[] {1, 3, 416, 416});
+        assertEquals("customvision", Presets.recognise(sig(img, Map.of("grid", new long[] {1, 35, 13, 13})), 2));
+        assertEquals("yolov5", Presets.recognise(sig(img, Map.of("o", new long[] {1, 25200, 85})), 80));
+        assertEquals("yolov8", Presets.recognise(sig(img, Map.of("o", new long[] {1, 84, 8400})), 80));
+        assertEquals("yolov8", Presets.recognise(sig(img, Map.of("o", new long[] {1, 84, 8400})), -1));
+        Map<String, long[]> s1 = new LinkedHashMap<>();
+        s1.put("detected_boxes", new long[] {1, -1, 4});
+        s1.put("detected_scores", new long[] {1, -1});
+        s1.put("detected_classes", new long[] {1, -1});
+        assertEquals("customvision-s1", Presets.recognise(sig(img, s1), 2));
+        Map<String, long[]> tf = new LinkedHashMap<>();
+        tf.put("detection_boxes:0", new long[] {1, 100, 4});
+        tf.put("detection_scores:0", new long[] {1, 100});
+        tf.put("detection_classes:0", new long[] {1, 100});
+        tf.put("num_detections:0", new long[] {1});
+        assertEquals("tf-ssd", Presets.recognise(sig(Map.of("image_tensor:0", new long[] {1, -1, -1, 3}), tf), 90));
+        Map<String, long[]> yolo3in = new LinkedHashMap<>();
+        yolo3in.put("input_1", new long[] {1, 3, 416, 416});
+        yolo3in.put("image_shape", new long[] {1, 2});
+        Map<String, long[]> yolo3out = new LinkedHashMap<>();
+        yolo3out.put("boxes", new long[] {1, -1, 4});
+        yolo3out.put("scores", new long[] {1, 80, -1});
+        yolo3out.put("indices", new long[] {-1, 3});
+        assertEquals("yolov3-onnx", Presets.recognise(sig(yolo3in, yolo3out), 80));
+        assertEquals("classifier", Presets.recognise(sig(img, Map.of("p", new long[] {1, 1000})), 1000));
+    }
+
+    @Test
+    public void customVisionMetadataSetsColourOrderAndRange() throws Exception {
+        ModelSignature s = new ModelSignature(Map.of("data", new long[] {1, 3, 224, 224}), Map.of("model_output", new long[] {1, 3}),
+                Map.of("Image.BitmapPixelFormat", "Bgr8", "Image.NominalPixelRange", "NominalRange_0_255"));
+        ModelDescriptor d = ModelPackager.describe(args(), s, Path.of("cv.onnx"));
+        assertEquals("BGR", d.input.colorOrder);
+        assertEquals(1f, d.input.scale, 0f);
+        ModelSignature unit = new ModelSignature(s.inputs(), s.outputs(), Map.of("Image.NominalPixelRange", "Normalized_0_1"));
+        assertEquals(1 / 255f, ModelPackager.describe(args(), unit, Path.of("cv.onnx")).input.scale, 1e-9);
+    }
+
+    @Test
     public void writesAnOsgiBundleWithTheExtenderRequirement() throws Exception {
         ModelDescriptor d = ModelDescriptor.parse("{\"name\":\"fruit\",\"task\":\"classification\",\"decoder\":\"classifier\",\"input\":{\"width\":4,\"height\":4}}");
         ModelBundle b = new ModelBundle(d, "2", new byte[] {1, 2, 3}).labels("apple\npear\n").translation("fr", "pomme\npoire\n");

@@ -111,6 +111,63 @@ public class DecodersTest {
         assertEquals(List.of(a), Nms.hard(List.of(b, far, a, c), 0.5, 1));
     }
 
+    /**
+     * Custom Vision's suppression clears the chosen class on overlapping boxes, which then compete
+     * again with their next best class: two boxes on one spot can give a 'cat' and a 'dog'.
+     */
+    @Test
+    public void customVisionSuppressionLetsOverlapsCompeteWithTheirNextClass() throws Exception {
+        ModelDescriptor d = descriptor("customvision", "detection", 416);
+        d.scoreThreshold = 0.1f;
+        d.nmsIou = 0.45f;
+        Labels labels = new Labels(List.of("cat", "dog"), Map.of());
+        OutputDecoder dec = Decoders.create(d, Map.of("grid", new long[] {1, 35, 1, 1}), Map.of(), labels);
+        float[] v = new float[35];
+        for (int a = 0; a < 5; a++) {
+            v[a * 7 + 4] = -20;
+        }
+        // anchors 0 and 1 on the one cell, both centred: the second box is larger but overlaps
+        v[4] = 5;
+        v[5] = 3;
+        v[7 + 2] = (float) Math.log(0.573 / 1.87);
+        v[7 + 3] = (float) Math.log(0.677 / 2.06);
+        v[7 + 4] = 5;
+        v[7 + 5] = 2;
+        v[7 + 6] = 1.5f;
+        List<Prediction> p = dec.decode(Map.of("grid", new TensorData("grid", new long[] {1, 35, 1, 1}, v)),
+                Geometry.stretched(416, 416, 416, 416));
+        assertEquals(2, p.size());
+        assertEquals("cat", p.get(0).label());
+        assertEquals("the same spot, now as its next best class", "dog", p.get(1).label());
+        double obj = 1 / (1 + Math.exp(-5));
+        assertEquals(Math.exp(1.5) / (Math.exp(2) + Math.exp(1.5)) * obj, p.get(1).score(), 1e-5);
+    }
+
+    @Test
+    public void yoloV8ColumnsAndClassAwareNms() throws Exception {
+        ModelDescriptor d = descriptor("yolov8", "detection", 100);
+        d.scoreThreshold = 0.25f;
+        d.nmsIou = 0.45f;
+        Labels labels = new Labels(List.of("a", "b"), Map.of());
+        OutputDecoder dec = Decoders.create(d, Map.of("o", new long[] {1, 6, 3}), Map.of(), labels);
+        // three boxes on one spot: two of class a (one suppressed), one of class b (kept: NMS is per class)
+        float[][] rows = {{50, 50, 20, 20, 0.9f, 0}, {51, 50, 20, 20, 0.8f, 0}, {50, 50, 20, 20, 0, 0.7f}};
+        float[] v = new float[18];
+        for (int i = 0; i < 3; i++) {
+            for (int f = 0; f < 6; f++) {
+                v[f * 3 + i] = rows[i][f];
+            }
+        }
+        List<Prediction> p = dec.decode(Map.of("o", new TensorData("o", new long[] {1, 6, 3}, v)), Geometry.stretched(100, 100, 100, 100));
+        assertEquals(2, p.size());
+        assertEquals("a", p.get(0).label());
+        assertEquals("b", p.get(1).label());
+        assertEquals(0.4, p.get(0).box().left(), 1e-6);
+        ModelLoadException wrong = assertThrows(ModelLoadException.class,
+                () -> Decoders.create(d, Map.of("o", new long[] {1, 85, 8400}), Map.of(), labels));
+        assertTrue(wrong.getMessage(), wrong.getMessage().contains("[1, 4+C, N] with C = 2 labels"));
+    }
+
     private static float[] filled(int n, float v) {
         float[] f = new float[n];
         java.util.Arrays.fill(f, v);
