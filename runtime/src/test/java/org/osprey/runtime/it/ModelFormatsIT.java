@@ -50,18 +50,24 @@ public class ModelFormatsIT extends OspreyTestSupport {
         return out.toByteArray();
     }
 
-    /** Installs the format's bundle, posts a red picture with ?model=format, uninstalls. */
-    private JsonArray predictions(String format) throws Exception {
+    /** While the format's bundle is installed and its model active, asks what {@code request} asks. */
+    private HttpAnswer withModel(String format, java.util.concurrent.Callable<HttpAnswer> request) throws Exception {
         Bundle b = context.installBundle(Path.of(System.getProperty(TestFormats.PROPERTY), format + "-1.0.0.jar").toUri().toString());
         try {
             b.start();
             InferenceIT.awaitActive(format, "1.0.0");
-            HttpAnswer a = post("/image?model=" + format, "image/png", picture(Color.RED), null);
+            HttpAnswer a = request.call();
             assertEquals(a.body, 200, a.status);
-            return InferenceIT.json(a).getAsJsonArray("predictions");
+            return a;
         } finally {
             b.uninstall();
         }
+    }
+
+    /** The predictions of POST /image?model=format for a red picture. */
+    private JsonArray predictions(String format) throws Exception {
+        HttpAnswer a = withModel(format, () -> post("/image?model=" + format, "image/png", picture(Color.RED), null));
+        return InferenceIT.json(a).getAsJsonArray("predictions");
     }
 
     private static void assertPrediction(JsonArray predictions, int i, String label, double probability, double left, double top,
@@ -154,21 +160,15 @@ public class ModelFormatsIT extends OspreyTestSupport {
 
     @Test
     public void yoloDetectionInPixelsThroughDeepStack() throws Exception {
-        Bundle b = context.installBundle(Path.of(System.getProperty(TestFormats.PROPERTY), "yolov5-1.0.0.jar").toUri().toString());
-        try {
-            b.start();
-            InferenceIT.awaitActive("yolov5", "1.0.0");
-            HttpAnswer a = postForm("/v1/vision/detection?model=yolov5", java.util.Map.of("image", picture(Color.RED), "min_confidence", "0.6"), null);
-            JsonArray p = InferenceIT.json(a).getAsJsonArray("predictions");
-            assertEquals(a.body, 1, p.size());
-            JsonObject pear = p.get(0).getAsJsonObject();
-            assertEquals(256, pear.get("x_min").getAsInt());
-            assertEquals(112, pear.get("y_min").getAsInt());
-            assertEquals(384, pear.get("x_max").getAsInt());
-            assertEquals(208, pear.get("y_max").getAsInt());
-        } finally {
-            b.uninstall();
-        }
+        HttpAnswer a = withModel("yolov5", () -> postForm("/v1/vision/detection?model=yolov5",
+                java.util.Map.of("image", picture(Color.RED), "min_confidence", "0.6"), null));
+        JsonArray p = InferenceIT.json(a).getAsJsonArray("predictions");
+        assertEquals(a.body, 1, p.size());
+        JsonObject pear = p.get(0).getAsJsonObject();
+        assertEquals(256, pear.get("x_min").getAsInt());
+        assertEquals(112, pear.get("y_min").getAsInt());
+        assertEquals(384, pear.get("x_max").getAsInt());
+        assertEquals(208, pear.get("y_max").getAsInt());
     }
 
     /** 8-bit input of any size; boxes y-first; 1-based class ids; num_detections cuts the padding row. */
