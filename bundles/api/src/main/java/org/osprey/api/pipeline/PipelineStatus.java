@@ -1,0 +1,30 @@
+package org.osprey.api.pipeline;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.osprey.api.camera.SourceStatus;
+
+/**
+ * A pipeline's figures at one moment. Immutable.
+ *
+ * @param state           what the loop is doing: {@code running}, {@code waiting for camera},
+ *                        {@code waiting for model}, {@code stopped}
+ * @param camera          the camera's own status, null while there is no camera
+ * @param targetFps       the configured frame rate
+ * @param fps             frames processed per second, over the last few seconds
+ * @param framesProcessed frames run through the model
+ * @param framesDropped   frames the camera produced that the pipeline was too slow to take
+ * @param errors          frames the model failed on
+ * @param modelName       the model in use, null when none
+ * @param modelVersion    its version, null when none
+ * @param stageMillis     recent mean time per stage: capture, preprocess, inference, postprocess
+ */
+public record PipelineStatus(String state, SourceStatus camera, double targetFps, double fps, long framesProcessed, long framesDropped,
+        long errors, String modelName, String modelVersion, Map<String, Double> stageMillis) {
+
+    public PipelineStatus {
+        Objects.requireNonNull(state, "state");
+        stageMillis = Map.copyOf(stageMillis);
+    }
+}

@@ -1,0 +1,217 @@
+package org.osprey.pipeline.runner;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osprey.api.camera.CameraException;
+import org.osprey.api.camera.Frame;
+import org.osprey.api.camera.FrameSource;
+import org.osprey.api.pipeline.CameraPipeline;
+import org.osprey.api.pipeline.PipelineStatus;
+import org.osprey.api.vision.InferenceException;
+import org.osprey.api.vision.InferenceResult;
+import org.osprey.api.vision.Model;
+import org.osprey.pipeline.dispatch.EventDispatcher;
+import org.osprey.pipeline.tracker.EventTracker;
+import org.osprey.pipeline.tracker.TrackerSettings;
+import org.osprey.pipeline.tracker.Zone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One camera's loop on its own thread: take the newest frame, run the model, track, publish; paced to
+ * the configured rate. The camera and the model are looked up in the service registry on every frame,
+ * so a camera bundle or a model installed, updated or removed at run time is simply used from the next
+ * frame on, and nothing queues: a slow model means dropped (counted) frames, never a growing backlog.
+ */
+@Component(service = CameraPipeline.class, configurationPid = "org.osprey.pipeline", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = PipelineConfiguration.class, factory = true)
+public class PipelineRunner implements CameraPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+    private final String cameraId;
+    private final double fps;
+    private final EventDispatcher dispatcher;
+    private final EventTracker tracker;
+    private final ServiceTracker<FrameSource, FrameSource> cameras;
+    private final ServiceTracker<Model, Model> models;
+    private final Thread loop;
+    private final Stages stages = new Stages();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private volatile String state = "starting";
+    private volatile Model lastModel;
+    private volatile FrameSource lastCamera;
+    private volatile boolean running = true;
+
+    @Activate
+    public PipelineRunner(BundleContext context, PipelineConfiguration config, @Reference EventDispatcher dispatcher) throws InvalidSyntaxException {
+        this.cameraId = config.camera().strip();
+        if (cameraId.isEmpty()) {
+            throw new IllegalArgumentException("a pipeline needs the camera.id of its camera");
+        }
+        this.fps = config.fps();
+        this.dispatcher = dispatcher;
+        List<Zone> zones = new ArrayList<>();
+        for (String z : config.zones()) {
+            zones.add(Zone.parse(z));
+        }
+        this.tracker = new EventTracker(cameraId, new TrackerSettings(config.appearFrames(), config.leaveFrames(), config.minScore(),
+                Set.of(config.labels()), zones));
+        Filter camera = FrameworkUtil.createFilter("(&(objectClass=" + FrameSource.class.getName() + ")(" + FrameSource.CAMERA_ID + "="
+                + escape(cameraId) + "))");
+        String model = config.model().strip();
+        Filter modelFilter = FrameworkUtil.createFilter("(&(objectClass=" + Model.class.getName() + ")"
+                + (model.isEmpty() ? "" : "(" + Model.NAME + "=" + escape(model) + ")") + ")");
+        this.cameras = new ServiceTracker<>(context, camera, null);
+        this.models = new ServiceTracker<>(context, modelFilter, null);
+        cameras.open();
+        models.open();
+        this.loop = new Thread(this::run, "osprey-pipeline-" + cameraId);
+        loop.setDaemon(true);
+        loop.start();
+        LOG.info("Pipeline for camera {} started ({} fps, model {})", cameraId, fps, model.isEmpty() ? "newest" : model);
+    }
+
+    private static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
+    }
+
+    private void run() {
+        long period = (long) (TimeUnit.SECONDS.toNanos(1) / fps);
+        long lastSequence = -1;
+        while (running) {
+            long start = System.nanoTime();
+            try {
+                FrameSource camera = cameras.getService();
+                lastCamera = camera;
+                if (camera == null) {
+                    state = "waiting for camera";
+                    Thread.sleep(200);
+                    continue;
+                }
+                Model model = models.getService();
+                lastModel = model;
+                if (model == null) {
+                    state = "waiting for model";
+                    Thread.sleep(200);
+                    continue;
+                }
+                Frame frame = camera.nextFrame(1, TimeUnit.SECONDS);
+                long captured = System.nanoTime();
+                if (frame == null) {
+                    continue;
+                }
+                if (lastSequence >= 0 && frame.sequence() > lastSequence + 1) {
+                    dropped.addAndGet(frame.sequence() - lastSequence - 1);
+                }
+                lastSequence = frame.sequence();
+                state = "running";
+                try {
+                    InferenceResult r = model.infer(frame);
+                    processed.incrementAndGet();
+                    stages.record(captured - start, r);
+                    tracker.update(r, Instant.now()).forEach(dispatcher::publish);
+                } catch (InferenceException e) {
+                    errors.incrementAndGet();
+                    LOG.warn("camera {}: frame {} not processed: {}", cameraId, frame.sequence(), e.getMessage());
+                }
+            } catch (CameraException e) {
+                state = "camera failed: " + e.getMessage();
+                sleepQuietly(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // a misbehaving camera or model must not end the loop
+                errors.incrementAndGet();
+                LOG.error("camera {}: unexpected failure, going on", cameraId, e);
+                sleepQuietly(1000);
+            }
+            long rest = period - (System.nanoTime() - start);
+            if (rest > 0) {
+                sleepQuietly(TimeUnit.NANOSECONDS.toMillis(rest));
+            }
+        }
+    }
+
+    private void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public String cameraId() {
+        return cameraId;
+    }
+
+    @Override
+    public PipelineStatus status() {
+        Model m = lastModel;
+        FrameSource c = lastCamera;
+        return new PipelineStatus(running ? state : "stopped", c == null ? null : c.status(), fps, stages.fps(), processed.get(),
+                dropped.get(), errors.get(), m == null ? null : m.info().name(), m == null ? null : m.info().version(), stages.means());
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        running = false;
+        loop.interrupt();
+        loop.join(5000);
+        cameras.close();
+        models.close();
+        LOG.info("Pipeline for camera {} stopped after {} frames", cameraId, processed.get());
+    }
+
+    /** Recent mean time per stage (exponentially weighted) and the processing rate. */
+    private static final class Stages {
+        private double capture, preprocess, inference, postprocess;
+        private long lastNanos;
+        private double rate;
+
+        synchronized void record(long captureNanos, InferenceResult r) {
+            capture = mix(capture, captureNanos / 1e6);
+            preprocess = mix(preprocess, r.preprocessTime().toNanos() / 1e6);
+            inference = mix(inference, r.inferenceTime().toNanos() / 1e6);
+            postprocess = mix(postprocess, r.postprocessTime().toNanos() / 1e6);
+            long now = System.nanoTime();
+            if (lastNanos != 0) {
+                rate = mix(rate, 1e9 / Math.max(1, now - lastNanos));
+            }
+            lastNanos = now;
+        }
+
+        private static double mix(double mean, double value) {
+            return mean == 0 ? value : mean * 0.9 + value * 0.1;
+        }
+
+        synchronized double fps() {
+            return rate;
+        }
+
+        synchronized Map<String, Double> means() {
+            return Map.of("capture", capture, "preprocess", preprocess, "inference", inference, "postprocess", postprocess);
+        }
+    }
+}
