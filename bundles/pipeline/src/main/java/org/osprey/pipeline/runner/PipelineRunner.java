@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * so a camera bundle or a model installed, updated or removed at run time is simply used from the next
  * frame on, and nothing queues: a slow model means dropped (counted) frames, never a growing backlog.
  */
-@Component(service = CameraPipeline.class, configurationPid = "org.osprey.pipeline", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = CameraPipeline.class, immediate = true, configurationPid = "org.osprey.pipeline", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = PipelineConfiguration.class, factory = true)
 public class PipelineRunner implements CameraPipeline {
 
