@@ -1,0 +1,199 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import javax.imageio.ImageIO;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osprey.api.camera.SourceState;
+import org.osprey.api.event.EventType;
+import org.osprey.api.event.VisionEvent;
+import org.osprey.api.event.VisionEventListener;
+import org.osprey.api.pipeline.CameraPipeline;
+import org.osprey.api.pipeline.PipelineStatus;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The pipeline in the real gateway: the sample camera's faces become events; a camera bundle installed
+ * at run time is switched to by configuration while inference keeps running untouched; a camera that
+ * stops answering is waited for and comes back.
+ */
+public class PipelineIT extends OspreyTestSupport {
+
+    private final List<VisionEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> stopped = Collections.synchronizedList(new ArrayList<>());
+    private ServiceRegistration<VisionEventListener> listener;
+    private SynchronousBundleListener watcher;
+
+    @Before
+    public void listen() {
+        listener = context.registerService(VisionEventListener.class, events::add, null);
+        watcher = e -> {
+            if (e.getType() == BundleEvent.STOPPING) {
+                stopped.add(e.getBundle().getSymbolicName());
+            }
+        };
+        context.addBundleListener(watcher);
+    }
+
+    @After
+    public void stopListening() {
+        listener.unregister();
+        context.removeBundleListener(watcher);
+    }
+
+    private VisionEvent await(Predicate<VisionEvent> what, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (events) {
+                for (VisionEvent e : events) {
+                    if (what.test(e)) {
+                        return e;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no such event within " + millis + " ms; got " + events);
+    }
+
+    private PipelineStatus pipeline(String camera) {
+        for (ServiceReference<CameraPipeline> ref : getReferences()) {
+            CameraPipeline p = context.getService(ref);
+            if (p.cameraId().equals(camera)) {
+                return p.status();
+            }
+        }
+        return null;
+    }
+
+    private java.util.Collection<ServiceReference<CameraPipeline>> getReferences() {
+        try {
+            return context.getServiceReferences(CameraPipeline.class, null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** On a first start, the sample camera shows the sample photos to BlazeFace: a face appears. */
+    @Test
+    public void sampleCameraSaysAFaceAppeared() throws Exception {
+        VisionEvent face = await(e -> e.type() == EventType.APPEARED && e.label().equals("face") && e.cameraId().equals("sample"), 30_000);
+        assertEquals("blazeface", face.modelName());
+        assertTrue(face.score() >= 0.5f);
+        PipelineStatus s = pipeline("sample");
+        assertEquals("running", s.state());
+        assertTrue(s.framesProcessed() > 0);
+        assertEquals("blazeface", s.modelName());
+        assertTrue(s.stageMillis().get("inference") > 0);
+    }
+
+    /**
+     * A snapshot camera bundle installed at run time, and the pipeline's configuration switched to it:
+     * frames flow and faces are seen, while the inference, model and pipeline bundles keep running. When
+     * the camera stops answering the pipeline waits, and goes on when it is back.
+     */
+    @Test
+    public void cameraBundleInstalledAtRunTimeIsSwitchedTo() throws Exception {
+        Map<String, Long> ids = new HashMap<>();
+        for (Bundle b : context.getBundles()) {
+            ids.put(b.getSymbolicName(), b.getBundleId());
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(ImageIO.read(Path.of(System.getProperty("osprey.samples"), "astronaut.png").toFile()), "jpg", jpeg);
+        ServiceRegistration<Servlet> door = serve("/it/door.jpg", jpeg.toByteArray());
+
+        Bundle snapshot = context.installBundle(Path.of(System.getProperty("osprey.camera.snapshot.jar")).toUri().toString());
+        snapshot.start();
+        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.snapshot", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("camera.id", "door");
+        props.put("url", "http://localhost:" + System.getProperty(PORT_PROPERTY) + "/it/door.jpg");
+        props.put("fps", 5.0);
+        camera.update(props);
+        Configuration pipeline = admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)")[0];
+        java.util.Dictionary<String, Object> original = pipeline.getProperties();
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("camera", "door");
+        p.put("model", "blazeface");
+        p.put("fps", 5.0);
+        pipeline.update(p);
+
+        await(e -> e.type() == EventType.APPEARED && e.cameraId().equals("door"), 30_000);
+        for (String bsn : new String[] {"org.osprey.inference.onnx", "org.osprey.model.blazeface", "org.osprey.pipeline", "org.osprey.http"}) {
+            assertEquals(bsn + " kept its bundle id", ids.get(bsn), (Long) bundle(bsn).getBundleId());
+            assertEquals(bsn + " is active", Bundle.ACTIVE, bundle(bsn).getState());
+        }
+        assertEquals("no bundle was stopped", List.of(), stopped);
+
+        // the camera goes away: the pipeline waits; it comes back: frames flow again
+        door.unregister();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (pipeline("door").camera().state() != SourceState.RECONNECTING && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(SourceState.RECONNECTING, pipeline("door").camera().state());
+        long before = pipeline("door").framesProcessed();
+        door = serve("/it/door.jpg", jpeg.toByteArray());
+        deadline = System.currentTimeMillis() + 30_000;
+        while (pipeline("door").framesProcessed() == before && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue("frames flow again", pipeline("door").framesProcessed() > before);
+        assertEquals(SourceState.STREAMING, pipeline("door").camera().state());
+        door.unregister();
+        camera.delete();
+        snapshot.uninstall();
+        pipeline.update(original);
+    }
+
+    private Bundle bundle(String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + bsn);
+    }
+
+    private ServiceRegistration<Servlet> serve(String path, byte[] body) throws Exception {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", path);
+        ServiceRegistration<Servlet> r = context.registerService(Servlet.class, new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws java.io.IOException {
+                resp.setContentType("image/jpeg");
+                resp.getOutputStream().write(body);
+            }
+        }, props);
+        awaitStatus(path, null, 200, 10_000);
+        return r;
+    }
+}
