@@ -112,6 +112,44 @@ public class PipelineIT extends OspreyTestSupport {
         assertTrue(s.stageMillis().get("inference") > 0);
     }
 
+    /** The cameras and events APIs (admin): figures per camera, recent events, and a live stream. */
+    @Test
+    public void camerasAndEventsOverHttp() throws Exception {
+        await(e -> e.cameraId().equals("sample"), 30_000);
+        assertEquals(401, get("/api/v1/cameras", null).status);
+        com.google.gson.JsonObject sample = InferenceIT.json(get("/api/v1/cameras", ADMIN_PASSWORD)).getAsJsonArray("cameras").get(0).getAsJsonObject();
+        assertEquals("sample", sample.get("id").getAsString());
+        assertEquals("streaming", sample.get("state").getAsString());
+        com.google.gson.JsonObject pipeline = sample.getAsJsonObject("pipeline");
+        assertEquals("running", pipeline.get("state").getAsString());
+        assertEquals("blazeface", pipeline.get("model").getAsString());
+        assertTrue(pipeline.get("framesProcessed").getAsLong() > 0);
+        assertTrue(pipeline.getAsJsonObject("stageMillis").has("inference"));
+
+        com.google.gson.JsonArray recent = InferenceIT.json(get("/api/v1/events", ADMIN_PASSWORD)).getAsJsonArray("events");
+        assertTrue("recent events: " + recent, recent.size() > 0);
+        assertEquals("face", recent.get(0).getAsJsonObject().get("label").getAsString());
+
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://localhost:" + System.getProperty(PORT_PROPERTY)
+                + "/api/v1/events").openConnection();
+        c.setRequestProperty("Accept", "text/event-stream");
+        c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()));
+        c.setReadTimeout(30_000);
+        assertEquals("text/event-stream", c.getContentType().split(";")[0]);
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            String data = null;
+            while ((line = in.readLine()) != null && data == null) {
+                if (line.startsWith("data: ")) {
+                    data = line.substring(6);
+                }
+            }
+            assertTrue("a streamed event: " + data, data != null && data.contains("\"camera\":\"sample\""));
+        } finally {
+            c.disconnect();
+        }
+    }
+
     /**
      * A snapshot camera bundle installed at run time, and the pipeline's configuration switched to it:
      * frames flow and faces are seen, while the inference, model and pipeline bundles keep running. When
