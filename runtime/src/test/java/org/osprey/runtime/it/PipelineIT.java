@@ -112,6 +112,61 @@ public class PipelineIT extends OspreyTestSupport {
         assertTrue(s.stageMillis().get("inference") > 0);
     }
 
+    /**
+     * A camera faster than the model: the pipeline takes the newest frame, counts the ones it could not
+     * take, and holds no backlog, so the heap stays flat.
+     */
+    @Test
+    public void aCameraFasterThanTheModelDropsFramesWithFlatMemory() throws Exception {
+        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.files", "?");
+        Hashtable<String, Object> c = new Hashtable<>();
+        c.put("camera.id", "fast");
+        c.put("path", "testpattern");
+        c.put("fps", 2000.0);
+        camera.update(c);
+        Configuration pipeline = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("camera", "fast");
+        p.put("model", "blazeface");
+        p.put("fps", 1000.0);
+        pipeline.update(p);
+        try {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while ((pipeline("fast") == null || pipeline("fast").framesProcessed() < 50) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2000);
+            long before = usedHeapAfterGc();
+            long processedBefore = pipeline("fast").framesProcessed();
+            // thousands of 900 KB frames: a retained frame, or a queue, would show as tens of MB
+            deadline = System.currentTimeMillis() + 30_000;
+            while (pipeline("fast").framesProcessed() - processedBefore < 3000 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+            }
+            long after = usedHeapAfterGc();
+            PipelineStatus s = pipeline("fast");
+            assertTrue("frames processed: " + s, s.framesProcessed() - processedBefore >= 3000);
+            assertTrue("frames the model could not take are counted: " + s, s.framesDropped() > s.framesProcessed());
+            assertTrue("heap grew by " + (after - before) / 1024 + " KB", after - before < 32L * 1024 * 1024);
+        } finally {
+            pipeline.delete();
+            camera.delete();
+        }
+    }
+
+    /** The least heap in use after a collection, over a few seconds (one collection alone is noisy). */
+    private static long usedHeapAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(500);
+            best = Math.min(best, rt.totalMemory() - rt.freeMemory());
+        }
+        return best;
+    }
+
     /** The cameras and events APIs (admin): figures per camera, recent events, and a live stream. */
     @Test
     public void camerasAndEventsOverHttp() throws Exception {
