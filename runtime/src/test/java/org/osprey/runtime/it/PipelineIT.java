@@ -167,6 +167,60 @@ public class PipelineIT extends OspreyTestSupport {
         return best;
     }
 
+    /** The FFmpeg camera (JavaCV natives inside its bundle) reads an MJPEG stream served here, and faces are seen. */
+    @Test
+    public void videoCameraReadsAnMjpegStream() throws Exception {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(ImageIO.read(Path.of(System.getProperty("osprey.samples"), "astronaut.png").toFile()), "jpg", jpeg);
+        byte[] frame = jpeg.toByteArray();
+        java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", "/it/stream.mjpg");
+        ServiceRegistration<Servlet> stream = context.registerService(Servlet.class, new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws java.io.IOException {
+                resp.setContentType("multipart/x-mixed-replace; boundary=frame");
+                java.io.OutputStream out = resp.getOutputStream();
+                try {
+                    while (serving.get()) {
+                        out.write(("--frame\r\nContent-Type: image/jpeg\r\nContent-Length: " + frame.length + "\r\n\r\n").getBytes());
+                        out.write(frame);
+                        out.write("\r\n".getBytes());
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, props);
+        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.javacv", "?");
+        Configuration pipeline = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
+        try {
+            Hashtable<String, Object> c = new Hashtable<>();
+            c.put("camera.id", "stream");
+            c.put("source", "http://localhost:" + System.getProperty(PORT_PROPERTY) + "/it/stream.mjpg");
+            c.put("format", "mjpeg");
+            camera.update(c);
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("camera", "stream");
+            p.put("model", "blazeface");
+            p.put("fps", 5.0);
+            pipeline.update(p);
+            VisionEvent face = await(e -> e.type() == EventType.APPEARED && e.cameraId().equals("stream"), 30_000);
+            assertEquals("face", face.label());
+            assertEquals(SourceState.STREAMING, pipeline("stream").camera().state());
+        } finally {
+            serving.set(false);
+            pipeline.delete();
+            camera.delete();
+            stream.unregister();
+        }
+    }
+
     /** The cameras and events APIs (admin): figures per camera, recent events, and a live stream. */
     @Test
     public void camerasAndEventsOverHttp() throws Exception {

@@ -1,0 +1,216 @@
+package org.osprey.camera.javacv;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osprey.api.camera.CameraException;
+import org.osprey.api.camera.Frame;
+import org.osprey.api.camera.FrameSource;
+import org.osprey.api.camera.PixelFormat;
+import org.osprey.api.camera.SourceState;
+import org.osprey.api.camera.SourceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A video source read through FFmpeg on its own thread, which keeps only the newest frame (as raw BGR):
+ * a consumer slower than the camera gets the latest picture and the sequence numbers show what it
+ * missed. Files play at their own frame rate (and loop); a device or stream that fails or ends is
+ * reopened with exponential back-off and jitter, up to a minute, while the state says RECONNECTING.
+ */
+@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.javacv", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = VideoCameraConfiguration.class, factory = true)
+public class VideoCamera implements FrameSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VideoCamera.class);
+    private static final long MAX_BACKOFF_MILLIS = 60_000;
+
+    private final String id;
+    private final VideoCameraConfiguration config;
+    private final boolean file;
+    private final Thread reader;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition fresh = lock.newCondition();
+    private Frame latest;
+    private long sequence;
+    private long taken = -1;
+    private volatile boolean running = true;
+    private volatile boolean ended;
+    private volatile SourceStatus status;
+
+    @Activate
+    public VideoCamera(VideoCameraConfiguration config) {
+        this.id = config.camera_id().strip();
+        if (id.isEmpty() || config.source() == null || config.source().isBlank()) {
+            throw new IllegalArgumentException("a video camera needs a camera.id and a source");
+        }
+        this.config = config;
+        String src = config.source().strip();
+        this.file = !src.contains("://") && !src.startsWith("/dev/") && new File(src).isFile();
+        this.status = new SourceStatus(SourceState.STARTING, src, 0, Instant.now());
+        this.reader = new Thread(this::read, "osprey-camera-" + id);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public SourceStatus status() {
+        return status;
+    }
+
+    @Override
+    public Frame nextFrame(long timeout, TimeUnit unit) throws CameraException, InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (latest == null || latest.sequence() == taken) {
+                if (ended) {
+                    throw new CameraException(id + ": " + status.message());
+                }
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = fresh.awaitNanos(nanos);
+            }
+            taken = latest.sequence();
+            return latest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void read() {
+        long backoff = 0;
+        while (running) {
+            try (FFmpegFrameGrabber grabber = open()) {
+                grabber.start();
+                backoff = 0;
+                double rate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : 25;
+                if (status.state() != SourceState.STREAMING) {
+                    LOG.info("camera {}: {} open ({}x{}, {} fps)", id, config.source(), grabber.getImageWidth(), grabber.getImageHeight(), rate);
+                }
+                long started = System.nanoTime(), played = 0;
+                org.bytedeco.javacv.Frame f;
+                while (running && (f = grabber.grabImage()) != null) {
+                    publish(f);
+                    if (file) {
+                        // a file plays in real time, not as fast as it can be decoded
+                        long due = started + (long) (++played * 1e9 / rate);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                    }
+                }
+                if (file && !config.loop()) {
+                    status = new SourceStatus(SourceState.ENDED, "end of " + config.source(), status.framesDelivered(), Instant.now());
+                    ended = true;
+                    signal();
+                    return;
+                }
+                if (!file && running) {
+                    throw new java.io.IOException("the stream ended");
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                if (status.state() != SourceState.RECONNECTING) {
+                    LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), e.getMessage());
+                }
+                status = new SourceStatus(SourceState.RECONNECTING, config.source() + ": " + e.getMessage(), status.framesDelivered(), Instant.now());
+                try {
+                    Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private FFmpegFrameGrabber open() {
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(config.source().strip());
+        if (!config.format().isBlank()) {
+            g.setFormat(config.format().strip());
+        }
+        if (config.width() > 0 && config.height() > 0) {
+            g.setImageWidth(config.width());
+            g.setImageHeight(config.height());
+        }
+        if (config.fps() > 0) {
+            g.setFrameRate(config.fps());
+        }
+        g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        g.setTimeout(5_000_000);
+        for (String kv : config.options()) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                g.setOption(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
+        return g;
+    }
+
+    /** Copies the grabber's frame (its buffer is reused for the next one) and makes it the newest. */
+    private void publish(org.bytedeco.javacv.Frame f) {
+        ByteBuffer src = ((ByteBuffer) f.image[0]).duplicate();
+        src.rewind();
+        byte[] pixels = new byte[f.imageStride * f.imageHeight];
+        src.get(pixels, 0, Math.min(pixels.length, src.remaining()));
+        lock.lock();
+        try {
+            latest = Frame.raw(id, sequence++, Instant.now(), PixelFormat.BGR24, f.imageWidth, f.imageHeight, f.imageStride, ByteBuffer.wrap(pixels));
+            SourceStatus s = status;
+            status = new SourceStatus(SourceState.STREAMING, config.source(), s.framesDelivered() + 1,
+                    s.state() == SourceState.STREAMING ? s.since() : Instant.now());
+            fresh.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            fresh.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        running = false;
+        reader.interrupt();
+        reader.join(10_000);
+    }
+
+    static {
+        // FFmpeg prints its own messages to standard error: errors only
+        try {
+            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        } catch (Throwable t) {
+            // natives missing on this platform: the camera reports it when it opens
+        }
+    }
+}
