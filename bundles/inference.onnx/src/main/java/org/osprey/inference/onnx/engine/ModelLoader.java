@@ -69,7 +69,7 @@ public final class ModelLoader {
                             + "' that decoder " + d.decoder + " does not feed");
                 }
             }
-            ModelInfo info = new ModelInfo(d.name, version, d.taskValue(), labels.names(), spec.width(), spec.height());
+            ModelInfo info = new ModelInfo(d.name, version, d.taskValue(), labels.names(), labels.translations(), spec.width(), spec.height());
             return new OnnxModel(engine, session, info, input, spec, decoder);
         } catch (ModelLoadException | RuntimeException e) {
             engine.close(session);
