@@ -70,9 +70,23 @@ public final class SpeechCache {
         }
     }
 
-    /** The cached audio, or a new synthesis (then cached) when there is none. */
+    /** One lock per sentence being made: a second request for it waits and then reads the cache. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> making = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The cached audio, or a new synthesis (then cached) when there is none; a sentence is synthesized once. */
     public Audio speak(SpeechSynthesizer engine, String engineName, SpeechRequest request) throws SpeechException {
         String key = key(engineName, request);
+        Object lock = making.computeIfAbsent(key, k -> new Object());
+        try {
+            synchronized (lock) {
+                return speakLocked(engine, engineName, request, key);
+            }
+        } finally {
+            making.remove(key, lock);
+        }
+    }
+
+    private Audio speakLocked(SpeechSynthesizer engine, String engineName, SpeechRequest request, String key) throws SpeechException {
         Path file = dir.resolve(key + ".wav");
         synchronized (this) {
             if (index.get(key) != null) {

@@ -73,4 +73,40 @@ public class SpeechCacheTest {
         cache.speak(counting, "e", say("two"));
         assertEquals("'two' was the least recently used and went", before + 1, syntheses.get());
     }
+
+    /** The announcer and the ahead-of-time synthesis asking for the same sentence at once: it is made once. */
+    @Test
+    public void concurrentRequestsForOneSentenceSynthesizeItOnce() throws Exception {
+        SpeechCache cache = new SpeechCache(tmp.getRoot().toPath(), 1_000_000);
+        SpeechSynthesizer slow = new SpeechSynthesizer() {
+            @Override
+            public boolean supports(Locale locale) {
+                return true;
+            }
+
+            @Override
+            public Audio synthesize(SpeechRequest r) {
+                syntheses.incrementAndGet();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Audio(Audio.WAV, ByteBuffer.wrap(new byte[1000]));
+            }
+        };
+        Thread other = new Thread(() -> {
+            try {
+                cache.speak(slow, "e", say("I see face"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+        Thread.sleep(50);
+        cache.speak(slow, "e", say("I see face"));
+        other.join();
+        assertEquals(1, syntheses.get());
+        assertEquals(1, cache.hits());
+    }
 }
