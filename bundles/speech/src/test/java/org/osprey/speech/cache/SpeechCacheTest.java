@@ -21,19 +21,28 @@ public class SpeechCacheTest {
 
     private final AtomicInteger syntheses = new AtomicInteger();
 
-    /** A 1000-byte "WAV" per sentence, counting how often it is asked. */
-    private final SpeechSynthesizer counting = new SpeechSynthesizer() {
-        @Override
-        public boolean supports(Locale locale) {
-            return true;
-        }
+    /** A 1000-byte "WAV" per sentence after {@code millis}, counting how often it is asked. */
+    private SpeechSynthesizer engine(long millis) {
+        return new SpeechSynthesizer() {
+            @Override
+            public boolean supports(Locale locale) {
+                return true;
+            }
 
-        @Override
-        public Audio synthesize(SpeechRequest r) {
-            syntheses.incrementAndGet();
-            return new Audio(Audio.WAV, ByteBuffer.wrap(new byte[1000]));
-        }
-    };
+            @Override
+            public Audio synthesize(SpeechRequest r) {
+                syntheses.incrementAndGet();
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Audio(Audio.WAV, ByteBuffer.wrap(new byte[1000]));
+            }
+        };
+    }
+
+    private final SpeechSynthesizer counting = engine(0);
 
     private static SpeechRequest say(String text) {
         return new SpeechRequest(text, Locale.ENGLISH, null);
@@ -78,23 +87,7 @@ public class SpeechCacheTest {
     @Test
     public void concurrentRequestsForOneSentenceSynthesizeItOnce() throws Exception {
         SpeechCache cache = new SpeechCache(tmp.getRoot().toPath(), 1_000_000);
-        SpeechSynthesizer slow = new SpeechSynthesizer() {
-            @Override
-            public boolean supports(Locale locale) {
-                return true;
-            }
-
-            @Override
-            public Audio synthesize(SpeechRequest r) {
-                syntheses.incrementAndGet();
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return new Audio(Audio.WAV, ByteBuffer.wrap(new byte[1000]));
-            }
-        };
+        SpeechSynthesizer slow = engine(300);
         Thread other = new Thread(() -> {
             try {
                 cache.speak(slow, "e", say("I see face"));
