@@ -139,7 +139,6 @@ public class PipelineIT extends OspreyTestSupport {
             Thread.sleep(2000);
             long before = usedHeapAfterGc();
             long processedBefore = pipeline("fast").framesProcessed();
-            // thousands of 900 KB frames: a retained frame, or a queue, would show as tens of MB
             deadline = System.currentTimeMillis() + 30_000;
             while (pipeline("fast").framesProcessed() - processedBefore < 3000 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);
@@ -148,7 +147,9 @@ public class PipelineIT extends OspreyTestSupport {
             PipelineStatus s = pipeline("fast");
             assertTrue("frames processed: " + s, s.framesProcessed() - processedBefore >= 3000);
             assertTrue("frames the model could not take are counted: " + s, s.framesDropped() > s.framesProcessed());
-            assertTrue("heap grew by " + (after - before) / 1024 + " KB", after - before < 32L * 1024 * 1024);
+            // 3000 frames are 2.7 GB: keeping even one frame in twenty would pass 128 MB, while the rest of
+            // the gateway (the sample camera, speech, Jetty) moves the heap by a few tens of MB between collections
+            assertTrue("heap grew by " + (after - before) / 1024 + " KB", after - before < 128L * 1024 * 1024);
         } finally {
             pipeline.delete();
             camera.delete();
