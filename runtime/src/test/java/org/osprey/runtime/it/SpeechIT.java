@@ -22,8 +22,8 @@ import com.google.gson.JsonObject;
 /**
  * The whole path in the real gateway: the sample camera's face appears, the announcer makes a sentence,
  * espeak-ng (from the OS) says it, the audio is cached, written to data/speech/last.wav, and served at
- * /api/v1/speech/last. (There is no sound device here: the speaker output reports that, and the status
- * says so.)
+ * /api/v1/speech/last. Azure Speech (installed, no key) is skipped with the reason in the status; there
+ * is no sound device here either, which the status also reports.
  */
 public class SpeechIT extends OspreyTestSupport {
 
@@ -45,7 +45,8 @@ public class SpeechIT extends OspreyTestSupport {
         JsonObject last = status.getAsJsonObject("last");
         assertEquals("I see face", last.get("text").getAsString());
         assertEquals("espeak-ng", last.get("engine").getAsString());
-        assertEquals("not installed", status.getAsJsonObject("fallbacks").get("azure").getAsString());
+        // Azure is installed but has no key here: the offline engine speaks and the status says why
+        assertTrue(status.toString(), status.getAsJsonObject("fallbacks").get("azure").getAsString().contains("no key and region configured"));
         System.out.println("SpeechIT: event to audio ready in " + last.get("latencyMillis").getAsLong() + " ms; status " + status);
 
         HttpURLConnection c = (HttpURLConnection) new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + "/api/v1/speech/last").openConnection();

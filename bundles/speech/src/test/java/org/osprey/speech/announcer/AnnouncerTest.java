@@ -102,6 +102,47 @@ public class AnnouncerTest {
         a.deactivate();
     }
 
+    /** The preferred engine fails (a bad key, no network): the next one speaks, and the status says why. */
+    @Test
+    public void fallsBackToTheNextEngineAndSaysWhy() throws Exception {
+        List<String> said = new CopyOnWriteArrayList<>();
+        SpeechSynthesizer failing = new SpeechSynthesizer() {
+            @Override
+            public boolean supports(Locale l) {
+                return true;
+            }
+
+            @Override
+            public Audio synthesize(SpeechRequest r) throws org.osprey.api.speech.SpeechException {
+                throw new org.osprey.api.speech.SpeechException("Azure Speech: AuthenticationFailure");
+            }
+        };
+        SpeechSynthesizer offline = new SpeechSynthesizer() {
+            @Override
+            public boolean supports(Locale l) {
+                return true;
+            }
+
+            @Override
+            public Audio synthesize(SpeechRequest r) {
+                said.add(r.text());
+                return new Audio(Audio.WAV, ByteBuffer.wrap(new byte[100]));
+            }
+        };
+        Announcer a = new Announcer(context(), config());
+        a.addEngine(failing, Map.of(SpeechSynthesizer.ENGINE, "azure"));
+        a.addEngine(offline, Map.of(SpeechSynthesizer.ENGINE, "espeak-ng"));
+        a.onEvent(appeared("apple", 0.9f));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (a.last() == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("espeak-ng", a.last().engine());
+        assertEquals(List.of("I see apple"), said);
+        assertEquals("Azure Speech: AuthenticationFailure", ((Map<?, ?>) a.status().get("fallbacks")).get("azure"));
+        a.deactivate();
+    }
+
     private BundleContext context() {
         String data = tmp.getRoot().getAbsolutePath();
         return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(), new Class<?>[] {BundleContext.class},
