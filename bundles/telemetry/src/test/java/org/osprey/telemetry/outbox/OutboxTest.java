@@ -1,0 +1,109 @@
+package org.osprey.telemetry.outbox;
+
+import static org.junit.Assert.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.osprey.api.telemetry.TelemetryMessage;
+
+public class OutboxTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        Instant now = T0;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final TestClock clock = new TestClock();
+
+    private static TelemetryMessage message(String id, Duration ttl) {
+        return TelemetryMessage.builder("appeared", "{\"label\":\"" + id + "\"}").id(id).camera("door").created(T0).expiresAt(T0.plus(ttl))
+                .property("label", id).build();
+    }
+
+    private Path file() {
+        return tmp.getRoot().toPath().resolve("outbox.mv.db");
+    }
+
+    @Test
+    public void inOrderPerDestinationUntilDeliveredAndKeptAcrossARestart() {
+        try (Outbox o = new Outbox(file(), 100, clock)) {
+            for (int i = 0; i < 5; i++) {
+                o.accept("mqtt", message("m" + i, Duration.ofHours(2)));
+            }
+            o.accept("iothub", message("h0", Duration.ofHours(2)));
+            List<Outbox.Entry> next = o.next("mqtt", 3);
+            assertEquals(List.of("m0", "m1", "m2"), next.stream().map(e -> e.message().id()).toList());
+            o.delivered(next.get(0).sequence());
+            o.delivered(next.get(1).sequence());
+        }
+        try (Outbox o = new Outbox(file(), 100, clock)) {
+            List<Outbox.Entry> next = o.next("mqtt", 10);
+            assertEquals(List.of("m2", "m3", "m4"), next.stream().map(e -> e.message().id()).toList());
+            TelemetryMessage m = next.get(0).message();
+            assertEquals("door", m.cameraId());
+            assertEquals("m2", m.properties().get("label"));
+            assertEquals("{\"label\":\"m2\"}", m.payloadText());
+            assertEquals(1, o.depth("iothub"));
+            assertEquals(6, o.count("accepted"));
+            assertEquals(2, o.count("delivered"));
+            long newer = o.accept("mqtt", message("m5", Duration.ofHours(2)));
+            assertEquals("sequence numbers go on after a restart", true, newer > next.get(2).sequence());
+        }
+    }
+
+    @Test
+    public void expiredMessagesAreDroppedAndCountedExactly() {
+        try (Outbox o = new Outbox(file(), 100, clock)) {
+            o.accept("mqtt", message("short", Duration.ofSeconds(10)));
+            o.accept("mqtt", message("long", Duration.ofHours(2)));
+            clock.now = T0.plusSeconds(11);
+            assertEquals("an expired message is not sent", List.of("long"), o.next("mqtt", 10).stream().map(e -> e.message().id()).toList());
+            assertEquals(1, o.expire());
+            assertEquals(0, o.expire());
+            assertEquals(1, o.count("expired"));
+            assertEquals(1, o.size());
+        }
+    }
+
+    @Test
+    public void whenFullTheOldestIsEvictedAndCounted() {
+        try (Outbox o = new Outbox(file(), 3, clock)) {
+            for (int i = 0; i < 5; i++) {
+                o.accept("mqtt", message("m" + i, Duration.ofHours(2)));
+            }
+            assertEquals(3, o.size());
+            assertEquals(2, o.count("evicted"));
+            assertEquals(List.of("m2", "m3", "m4"), o.next("mqtt", 10).stream().map(e -> e.message().id()).toList());
+            assertEquals("accepted = delivered + expired + evicted + waiting", o.count("accepted"),
+                    o.count("delivered") + o.count("expired") + o.count("evicted") + o.size());
+        }
+    }
+}
