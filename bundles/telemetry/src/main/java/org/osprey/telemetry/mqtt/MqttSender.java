@@ -37,6 +37,8 @@ public final class MqttSender implements Sender, AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(30);
+        // the broker tells everyone when the gateway is gone: a retained "offline" on its status topic
+        options.setWill("osprey/" + gateway + "/status", "offline".getBytes(StandardCharsets.UTF_8), 1, true);
         if (user != null && !user.isEmpty()) {
             options.setUserName(user);
             options.setPassword(password);
@@ -47,6 +49,7 @@ public final class MqttSender implements Sender, AutoCloseable {
     public void send(TelemetryMessage m) throws MqttException {
         if (!client.isConnected()) {
             client.connect(options);
+            client.publish("osprey/" + gateway + "/status", "online".getBytes(StandardCharsets.UTF_8), 1, true);
         }
         MqttMessage msg = new MqttMessage(payload(m));
         msg.setQos(1);
@@ -67,6 +70,10 @@ public final class MqttSender implements Sender, AutoCloseable {
 
     public String broker() {
         return broker;
+    }
+
+    public boolean connected() {
+        return client.isConnected();
     }
 
     @Override

@@ -1,0 +1,111 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * Telemetry in the real gateway to a real broker (Mosquitto, started by the test): once configured, the
+ * sample camera's events arrive on osprey/<gateway>/events/<camera> with their ids, the retained status
+ * says online, and /api/v1/telemetry shows the uplink connected with what it sent.
+ */
+public class TelemetryIT extends OspreyTestSupport {
+
+    @Test
+    public void eventsReachTheBroker() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory("mosquitto");
+        Path conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\nuser " + System.getProperty("user.name") + "\n");
+        String mosquitto = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
+        Process broker = new ProcessBuilder(mosquitto, "-c", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        Configuration config = null;
+        MqttClient subscriber = null;
+        try {
+            awaitPort(port);
+            String url = "tcp://127.0.0.1:" + port;
+            List<JsonObject> events = new CopyOnWriteArrayList<>();
+            Map<String, String> status = new ConcurrentHashMap<>();
+            subscriber = new MqttClient(url, "it-subscriber", new MemoryPersistence());
+            subscriber.connect(new MqttConnectOptions());
+            subscriber.subscribe("osprey/it-gateway/#", 1, (topic, msg) -> {
+                String body = new String(msg.getPayload(), StandardCharsets.UTF_8);
+                if (topic.endsWith("/status")) {
+                    status.put("status", body);
+                } else {
+                    assertTrue(topic, topic.startsWith("osprey/it-gateway/events/"));
+                    events.add(JsonParser.parseString(body).getAsJsonObject());
+                }
+            });
+
+            ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+            config = admin.getConfiguration("org.osprey.telemetry.mqtt", "?");
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("broker", url);
+            p.put("gateway", "it-gateway");
+            config.update(p);
+
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (events.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue("an event arrived", !events.isEmpty());
+            JsonObject first = events.get(0);
+            assertEquals("sample", first.get("camera").getAsString());
+            assertEquals(36, first.get("id").getAsString().length());
+            assertEquals("face", first.getAsJsonObject("event").get("label").getAsString());
+            assertEquals("online", status.get("status"));
+
+            JsonObject uplink = InferenceIT.json(get("/api/v1/telemetry", ADMIN_PASSWORD)).getAsJsonArray("uplinks").get(0).getAsJsonObject();
+            assertTrue(uplink.toString(), uplink.get("connected").getAsBoolean());
+            assertTrue(uplink.toString(), uplink.get("sent").getAsLong() >= 1);
+            assertEquals(0, uplink.get("expired").getAsLong());
+        } finally {
+            if (config != null) {
+                config.delete();
+            }
+            if (subscriber != null) {
+                subscriber.disconnectForcibly(1000);
+                subscriber.close();
+            }
+            broker.destroy();
+            broker.waitFor();
+        }
+    }
+
+    private static void awaitPort(int port) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("mosquitto did not start");
+    }
+}
