@@ -27,12 +27,18 @@ final class HealthReport {
     }
 
     static HealthReport of(Bundle[] all, boolean frameworkActive, long uptimeSeconds) {
-        int active = 0, resolved = 0, installed = 0, starting = 0, stopping = 0, fragments = 0;
+        int active = 0, resolved = 0, installed = 0, starting = 0, stopping = 0, fragments = 0, lazy = 0;
         List<String> inactive = new ArrayList<>();
         for (Bundle b : all) {
             boolean fragment = b.getHeaders("").get("Fragment-Host") != null;
             if (fragment) {
                 fragments++;
+                continue;
+            }
+            String policy = b.getHeaders("").get("Bundle-ActivationPolicy");
+            if (b.getState() == Bundle.STARTING && policy != null && policy.strip().startsWith("lazy")) {
+                // lazy activation: started as asked, activated when its first class is used (Paho, say)
+                lazy++;
                 continue;
             }
             switch (b.getState()) {
@@ -55,6 +61,7 @@ final class HealthReport {
         counts.put("starting", starting);
         counts.put("stopping", stopping);
         counts.put("fragments", fragments);
+        counts.put("lazy", lazy);
         String status = !frameworkActive || starting > 0 ? "starting" : inactive.isEmpty() ? "up" : "degraded";
         return new HealthReport(status, counts, inactive, uptimeSeconds);
     }

@@ -14,9 +14,16 @@ public class HealthReportTest {
 
     /** A bundle that answers only what the report asks: state, name, version, headers. */
     private static Bundle bundle(String name, int state, boolean fragment) {
+        return bundle(name, state, fragment, false);
+    }
+
+    private static Bundle bundle(String name, int state, boolean fragment, boolean lazy) {
         Hashtable<String, String> headers = new Hashtable<>();
         if (fragment) {
             headers.put("Fragment-Host", "system.bundle");
+        }
+        if (lazy) {
+            headers.put("Bundle-ActivationPolicy", "lazy");
         }
         return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -51,5 +58,14 @@ public class HealthReportTest {
     public void startingWhileTheFrameworkStarts() {
         assertEquals("starting", HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false)}, false, 0).status);
         assertEquals("starting", HealthReport.of(new Bundle[] {bundle("a", Bundle.STARTING, false)}, true, 0).status);
+    }
+
+    /** A lazily activated bundle waits in STARTING until its first class is used: that is up, not starting. */
+    @Test
+    public void lazyBundlesWaitingForTheirFirstUseAreUp() {
+        HealthReport r = HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false), bundle("paho", Bundle.STARTING, false, true)}, true, 5);
+        assertEquals("up", r.status);
+        assertEquals(1, (int) r.bundles.get("lazy"));
+        assertEquals(List.of(), r.inactive);
     }
 }
