@@ -23,6 +23,7 @@ public final class Forwarder implements AutoCloseable {
     private final long minGapNanos;
     private final Thread thread;
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private volatile String lastError;
     private volatile boolean connected;
     private volatile boolean running = true;
@@ -74,6 +75,7 @@ public final class Forwarder implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 connected = false;
+                failures.incrementAndGet();
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 try {
@@ -87,6 +89,11 @@ public final class Forwarder implements AutoCloseable {
 
     public long sent() {
         return sent.get();
+    }
+
+    /** Failed attempts since start: with the back-off, a few per minute at most once it is long down. */
+    public long failures() {
+        return failures.get();
     }
 
     public boolean connected() {

@@ -49,10 +49,14 @@ public class MqttForwardingTest {
 
     /** Mosquitto on the port, keeping sessions and queued messages across its restarts. */
     private void startBroker(int port) throws Exception {
+        startBroker(port, "allow_anonymous true\n");
+    }
+
+    private void startBroker(int port, String access) throws Exception {
         Path dir = tmp.getRoot().toPath();
         Path conf = dir.resolve("mosquitto.conf");
         // run as ourselves: started as root, mosquitto would switch to its own user, which cannot write here
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + dir + "/\n"
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\n" + access + "persistence true\npersistence_location " + dir + "/\n"
                 + "user " + System.getProperty("user.name") + "\n", StandardCharsets.UTF_8);
         String mosquitto = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
         broker = new ProcessBuilder(mosquitto, "-c", conf.toString()).redirectErrorStream(true)
@@ -136,6 +140,26 @@ public class MqttForwardingTest {
             expected.add("m" + i);
         }
         assertEquals("every event, once each after de-duplication, in order", expected, inOrder);
+    }
+
+    /** A wrong password: a clear reason, nothing sent, and the back-off keeps the attempts few. */
+    @Test
+    public void aWrongPasswordGivesAClearStateNotARetryStorm() throws Exception {
+        Path passwords = tmp.getRoot().toPath().resolve("passwords");
+        String tool = Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd")) ? "/usr/bin/mosquitto_passwd" : "mosquitto_passwd";
+        assertEquals(0, new ProcessBuilder(tool, "-b", "-c", passwords.toString(), "gateway", "right-password").start().waitFor());
+        int port = freePort();
+        startBroker(port, "allow_anonymous false\npassword_file " + passwords + "\n");
+        try (Outbox outbox = new Outbox(tmp.getRoot().toPath().resolve("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttSender sender = new MqttSender("tcp://127.0.0.1:" + port, "osprey-wrong", "test", "gateway", "wrong-password".toCharArray());
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+            outbox.accept("mqtt", event(0));
+            forwarder.nudge();
+            Thread.sleep(6000);
+            assertTrue("the reason: " + forwarder.lastError(), forwarder.lastError() != null && forwarder.lastError().toLowerCase().contains("not authori"));
+            assertTrue("few attempts in 6 s: " + forwarder.failures(), forwarder.failures() <= 5);
+            assertEquals("kept for when the password is right", 1, outbox.size());
+        }
     }
 
     private static void awaitUnique(List<String> received, int n, long millis) throws InterruptedException {
