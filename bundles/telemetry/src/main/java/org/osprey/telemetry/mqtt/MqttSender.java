@@ -29,6 +29,15 @@ public final class MqttSender implements Sender, AutoCloseable {
     private final MqttClient client;
 
     public MqttSender(String broker, String clientId, String gateway, String user, char[] password) throws MqttException {
+        this(broker, clientId, gateway, user, password, null, true);
+    }
+
+    /**
+     * @param caFile         PEM certificates to trust for an {@code ssl://} broker (null: the JVM's trust store)
+     * @param verifyHostname check that the broker's certificate names the host connected to (leave on)
+     */
+    public MqttSender(String broker, String clientId, String gateway, String user, char[] password, java.nio.file.Path caFile,
+            boolean verifyHostname) throws MqttException {
         this.broker = broker;
         this.gateway = gateway;
         this.client = new MqttClient(broker, clientId, new MemoryPersistence());
@@ -39,6 +48,12 @@ public final class MqttSender implements Sender, AutoCloseable {
         options.setKeepAliveInterval(30);
         // the broker tells everyone when the gateway is gone: a retained "offline" on its status topic
         options.setWill("osprey/" + gateway + "/status", "offline".getBytes(StandardCharsets.UTF_8), 1, true);
+        if (broker.startsWith("ssl://")) {
+            options.setHttpsHostnameVerificationEnabled(verifyHostname);
+            if (caFile != null) {
+                options.setSocketFactory(Tls.trusting(caFile).getSocketFactory());
+            }
+        }
         if (user != null && !user.isEmpty()) {
             options.setUserName(user);
             options.setPassword(password);

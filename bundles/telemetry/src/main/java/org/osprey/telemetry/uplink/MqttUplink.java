@@ -53,7 +53,8 @@ public class MqttUplink implements VisionEventListener {
         this.broker = config.broker();
         this.outbox = new Outbox(dir.resolve("mqtt.mv.db"), config.capacity(), Clock.systemUTC());
         String clientId = config.clientId().isBlank() ? "osprey-" + config.gateway() : config.clientId();
-        this.sender = new MqttSender(config.broker(), clientId, config.gateway(), config.user(), config._password().toCharArray());
+        this.sender = new MqttSender(config.broker(), clientId, config.gateway(), config.user(), config._password().toCharArray(),
+                config.caFile().isBlank() ? null : Path.of(config.caFile()), config.verifyHostname());
         this.forwarder = new Forwarder(outbox, DESTINATION, sender, config.maxPerSecond());
         LOG.info("Telemetry to MQTT broker {} as {} ({} events waiting in the outbox)", config.broker(), clientId, outbox.size());
     }

@@ -22,6 +22,12 @@ public @interface MqttUplinkConfiguration {
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD)
     String _password() default "";
 
+    @AttributeDefinition(name = "CA file", description = "for ssl:// brokers: PEM certificates to trust (a private CA); empty: the JVM's trust store")
+    String caFile() default "";
+
+    @AttributeDefinition(name = "Verify hostname", description = "the broker's certificate must name the host; turn off only for testing")
+    boolean verifyHostname() default true;
+
     @AttributeDefinition(name = "Time to live (seconds)", min = "1", description = "undelivered events older than this are dropped (and counted)")
     int ttlSeconds() default 7200;
 

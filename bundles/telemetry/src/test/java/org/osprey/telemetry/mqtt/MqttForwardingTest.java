@@ -162,6 +162,72 @@ public class MqttForwardingTest {
         }
     }
 
+    /** Runs a command in the test folder, failing the test if it fails. */
+    private void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(tmp.getRoot()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + ": " + out, 0, p.waitFor());
+    }
+
+    /** A test CA and a broker certificate for the given names, made with openssl. */
+    private Path certificates(String san) throws Exception {
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Osprey test CA");
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=broker");
+        Files.writeString(tmp.getRoot().toPath().resolve("san.ext"), "subjectAltName=" + san + "\n");
+        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+                "-days", "2", "-extfile", "san.ext");
+        return tmp.getRoot().toPath();
+    }
+
+    private String tlsListener(Path dir) {
+        return "cafile " + dir.resolve("ca.pem") + "\ncertfile " + dir.resolve("server.pem") + "\nkeyfile " + dir.resolve("server.key")
+                + "\nallow_anonymous true\n";
+    }
+
+    /** TLS with a private CA: events flow when the broker's certificate names the host. */
+    @Test
+    public void tlsWithATestCa() throws Exception {
+        Path dir = certificates("DNS:localhost,IP:127.0.0.1");
+        int port = freePort();
+        startBroker(port, tlsListener(dir));
+        String url = "ssl://localhost:" + port;
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        MqttClient subscriber = new MqttClient(url, "osprey-tls-subscriber", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setSocketFactory(Tls.trusting(dir.resolve("ca.pem")).getSocketFactory());
+        subscriber.connect(o);
+        subscriber.subscribe("osprey/test/events/#", 1, (topic, msg) -> received.add(
+                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
+        try (Outbox outbox = new Outbox(dir.resolve("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttSender sender = new MqttSender(url, "osprey-tls", "test", null, null, dir.resolve("ca.pem"), true);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+            outbox.accept("mqtt", event(0));
+            forwarder.nudge();
+            awaitUnique(received, 1, 15_000);
+        } finally {
+            subscriber.disconnectForcibly(1000);
+            subscriber.close();
+        }
+    }
+
+    /** A certificate for another host is refused (hostname verification is on by default): nothing is sent. */
+    @Test
+    public void tlsRefusesACertificateForAnotherHost() throws Exception {
+        Path dir = certificates("DNS:other.example");
+        int port = freePort();
+        startBroker(port, tlsListener(dir));
+        try (Outbox outbox = new Outbox(dir.resolve("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttSender sender = new MqttSender("ssl://localhost:" + port, "osprey-tls", "test", null, null, dir.resolve("ca.pem"), true);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+            outbox.accept("mqtt", event(0));
+            forwarder.nudge();
+            Thread.sleep(3000);
+            assertTrue("refused: " + forwarder.lastError(), forwarder.lastError() != null);
+            assertEquals(0, forwarder.sent());
+            assertEquals(1, outbox.size());
+        }
+    }
+
     private static void awaitUnique(List<String> received, int n, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (new LinkedHashSet<>(received).size() < n && System.currentTimeMillis() < deadline) {
