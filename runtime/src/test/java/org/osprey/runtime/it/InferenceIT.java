@@ -113,8 +113,11 @@ public class InferenceIT extends OspreyTestSupport {
         assertEquals(400, badUrl.status);
         assertEquals("bad_url", json(badUrl).get("code").getAsString());
 
-        // the gateway still serves after all that
+        // the gateway still serves after all that, JPEGs included (a failed decode must not poison the decoder)
         assertEquals(200, post("/image", "image/png", sample("astronaut.png"), null).status);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, post("/image", "image/jpeg", sample("dog.jpg"), null).status);
+        }
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
         ByteBuffer in = buffers.encodedCopy(encoded);
         NativeLong size = new NativeLong(in.remaining());
         Pointer handle = borrow();
+        boolean failed = true;
         try {
             int[] w = new int[1], h = new int[1], subsamp = new int[1], colorspace = new int[1];
             if (tjDecompressHeader3(handle, in, size, w, h, subsamp, colorspace) != 0 || w[0] <= 0 || h[0] <= 0) {
@@ -85,9 +86,15 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
             if (rc != 0 && tjGetErrorCode(handle) == TJERR_FATAL) {
                 throw new BadImageException("corrupt JPEG: " + error(handle));
             }
+            failed = rc != 0;
             return new Pixels(out, sw, sh, sw * channels, gray ? ChannelOrder.GRAY : ChannelOrder.RGB, w[0], h[0]);
         } finally {
-            giveBack(handle);
+            if (failed) {
+                // libjpeg-turbo keeps the failed state in the handle: every later decode on it would fail the same way
+                tjDestroy(handle);
+            } else {
+                giveBack(handle);
+            }
         }
     }
 

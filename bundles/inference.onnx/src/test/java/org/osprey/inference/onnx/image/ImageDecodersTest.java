@@ -90,8 +90,13 @@ public class ImageDecodersTest {
         byte[] png = sample("coffee.png").array();
         assertThrows(BadImageException.class,
                 () -> DECODERS.decode(ByteBuffer.wrap(java.util.Arrays.copyOf(png, 100)), (w, h) -> DecodeTarget.FULL_SIZE, b));
-        // the decoder still works afterwards
-        assertEquals(192, DECODERS.decode(sample("dog.jpg"), (w, h) -> new DecodeTarget(128, 96), b).width());
+        BadImageException junk = assertThrows(BadImageException.class,
+                () -> DECODERS.decode(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 'j', 'u', 'n', 'k'}), (w, h) -> DecodeTarget.FULL_SIZE, b));
+        assertTrue(junk.getMessage(), junk.getMessage().contains("JPEG"));
+        // the decoder still works afterwards: a failed decode must not poison the next ones
+        for (int i = 0; i < 3; i++) {
+            assertEquals(192, DECODERS.decode(sample("dog.jpg"), (w, h) -> new DecodeTarget(128, 96), b).width());
+        }
     }
 
     @Test
