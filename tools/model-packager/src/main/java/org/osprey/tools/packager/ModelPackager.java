@@ -31,7 +31,8 @@ public final class ModelPackager {
             "  --translation LANG=FILE labels in another language, for speech (repeatable)",
             "  --name NAME             model name (default: the file name)",
             "  --version VERSION       model version, an OSGi version (default 1.0.0)",
-            "  --preset NAME           blazeface | classifier (default: recognised from the model's outputs)",
+            "  --preset NAME           classifier, customvision, customvision-s1, yolov3-onnx, yolov5, yolov8, tf-ssd, blazeface",
+            "                          (default: recognised from the model's inputs, outputs and metadata)",
             "  --decoder NAME          output decoder (default: the preset's)",
             "  --task TASK             classification | detection (default: the decoder's)",
             "  --input NAME            the image input (default: the only rank-4 input)",
@@ -94,16 +95,17 @@ public final class ModelPackager {
             throw new UsageException(model + " does not exist");
         }
         ModelSignature sig = ModelSignature.read(model);
-        ModelDescriptor d = describe(o, sig, model);
+        // read once: the labels may come from a pipe
+        String labels = o.containsKey("labels") ? Files.readString(Path.of(one(o, "labels", null)), StandardCharsets.UTF_8) : null;
+        ModelDescriptor d = describe(o, sig, model, labels == null ? -1 : org.osprey.inference.onnx.model.Labels.parse(labels).size());
         String version = one(o, "version", "1.0.0");
-        byte[] labels = o.containsKey("labels") ? Files.readAllBytes(Path.of(one(o, "labels", null))) : null;
         if (labels == null && d.decoder.equals("blazeface")) {
-            labels = "face\n".getBytes(StandardCharsets.UTF_8);
+            labels = "face\n";
         }
         if (labels == null) {
             throw new UsageException("--labels is required for a " + d.decoder + " model");
         }
-        ModelBundle bundle = new ModelBundle(d, version, Files.readAllBytes(model)).labels(new String(labels, StandardCharsets.UTF_8));
+        ModelBundle bundle = new ModelBundle(d, version, Files.readAllBytes(model)).labels(labels);
         for (String t : o.getOrDefault("translation", List.of())) {
             String[] kv = t.split("=", 2);
             if (kv.length != 2 || !kv[0].matches("[A-Za-z]{2,3}([-_][A-Za-z0-9]+)?")) {
@@ -141,9 +143,8 @@ public final class ModelPackager {
         }
     }
 
-    static ModelDescriptor describe(Map<String, List<String>> o, ModelSignature sig, Path model) throws UsageException, IOException {
-        int labels = o.containsKey("labels") ? org.osprey.inference.onnx.model.Labels.parse(
-                Files.readString(Path.of(one(o, "labels", null)), StandardCharsets.UTF_8)).size() : -1;
+    /** @param labels how many labels were given, -1 for none */
+    static ModelDescriptor describe(Map<String, List<String>> o, ModelSignature sig, Path model, int labels) throws UsageException {
         String preset = one(o, "preset", Presets.recognise(sig, labels));
         if (preset == null && !o.containsKey("decoder")) {
             throw new UsageException("cannot tell the model's format from " + sig.describe() + (sig.metadata().isEmpty() ? "" : ", metadata "

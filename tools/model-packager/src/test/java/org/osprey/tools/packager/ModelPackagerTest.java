@@ -33,7 +33,7 @@ public class ModelPackagerTest {
     @Test
     public void classifierFromAnNchwModel() throws Exception {
         ModelSignature s = sig(Map.of("data", new long[] {1, 3, 224, 224}), Map.of("prob", new long[] {1, 1000}));
-        ModelDescriptor d = ModelPackager.describe(args("mean", "0.485,0.456,0.406"), s, Path.of("/models/Fruit Net.onnx"));
+        ModelDescriptor d = ModelPackager.describe(args("mean", "0.485,0.456,0.406"), s, Path.of("/models/Fruit Net.onnx"), -1);
         assertEquals("Fruit-Net", d.name);
         assertEquals("classifier", d.decoder);
         assertEquals("classification", d.task);
@@ -48,7 +48,7 @@ public class ModelPackagerTest {
         Map<String, long[]> outputs = new LinkedHashMap<>();
         outputs.put("a", new long[] {1, 512, 1});
         outputs.put("b", new long[] {1, 512, 16});
-        ModelDescriptor d = ModelPackager.describe(args(), sig(Map.of("input:0", new long[] {1, 128, 128, 3}), outputs), Path.of("f.onnx"));
+        ModelDescriptor d = ModelPackager.describe(args(), sig(Map.of("input:0", new long[] {1, 128, 128, 3}), outputs), Path.of("f.onnx"), -1);
         assertEquals("blazeface", d.decoder);
         assertEquals("NHWC", d.input.layout);
         assertEquals("letterbox", d.input.resize);
@@ -61,13 +61,13 @@ public class ModelPackagerTest {
         two.put("boxes", new long[] {1, 100, 4});
         two.put("scores", new long[] {1, 100});
         Exception unknown = assertThrows(Exception.class,
-                () -> ModelPackager.describe(args(), sig(Map.of("x", new long[] {1, 3, 320, 320}), two), Path.of("m.onnx")));
+                () -> ModelPackager.describe(args(), sig(Map.of("x", new long[] {1, 3, 320, 320}), two), Path.of("m.onnx"), -1));
         assertTrue(unknown.getMessage(), unknown.getMessage().contains("outputs boxes[1, 100, 4] scores[1, 100]; give --preset (classifier"));
         Exception dynamic = assertThrows(Exception.class, () -> ModelPackager.describe(args(),
-                sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx")));
+                sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx"), -1));
         assertTrue(dynamic.getMessage(), dynamic.getMessage().contains("--size WxH"));
         ModelDescriptor sized = assertDoesNotThrow(() -> ModelPackager.describe(args("size", "320x240"),
-                sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx")));
+                sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("p", new long[] {1, 10})), Path.of("m.onnx"), -1));
         assertEquals(240, sized.input.height);
     }
 
@@ -104,11 +104,11 @@ public class ModelPackagerTest {
     public void customVisionMetadataSetsColourOrderAndRange() throws Exception {
         ModelSignature s = new ModelSignature(Map.of("data", new long[] {1, 3, 224, 224}), Map.of("model_output", new long[] {1, 3}),
                 Map.of("Image.BitmapPixelFormat", "Bgr8", "Image.NominalPixelRange", "NominalRange_0_255"));
-        ModelDescriptor d = ModelPackager.describe(args(), s, Path.of("cv.onnx"));
+        ModelDescriptor d = ModelPackager.describe(args(), s, Path.of("cv.onnx"), -1);
         assertEquals("BGR", d.input.colorOrder);
         assertEquals(1f, d.input.scale, 0f);
         ModelSignature unit = new ModelSignature(s.inputs(), s.outputs(), Map.of("Image.NominalPixelRange", "Normalized_0_1"));
-        assertEquals(1 / 255f, ModelPackager.describe(args(), unit, Path.of("cv.onnx")).input.scale, 1e-9);
+        assertEquals(1 / 255f, ModelPackager.describe(args(), unit, Path.of("cv.onnx"), -1).input.scale, 1e-9);
     }
 
     @Test
