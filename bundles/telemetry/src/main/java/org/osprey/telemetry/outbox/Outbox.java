@@ -40,7 +40,9 @@ public final class Outbox implements AutoCloseable {
     private static final Gson GSON = new Gson();
 
     private final MVStore store;
+    /** Every waiting message by sequence (the global order, for eviction). */
     private final MVMap<Long, String> messages;
+    private static final String QUEUE = "queue.";
     private final MVMap<String, Long> counters;
     private final int capacity;
     private final Clock clock;
@@ -56,6 +58,34 @@ public final class Outbox implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * A destination's waiting messages: sequence to expiry time. Sending, counting and expiring read these
+     * small entries and parse a message only to hand it out.
+     */
+    private MVMap<Long, Long> queue(String destination) {
+        return store.openMap(QUEUE + destination);
+    }
+
+    private List<MVMap<Long, Long>> queues() {
+        List<MVMap<Long, Long>> all = new ArrayList<>();
+        for (String name : store.getMapNames()) {
+            if (name.startsWith(QUEUE)) {
+                all.add(store.openMap(name));
+            }
+        }
+        return all;
+    }
+
+    /** Removes a message from the store and from its destination's queue. */
+    private boolean remove(long sequence) {
+        String json = messages.remove(sequence);
+        if (json == null) {
+            return false;
+        }
+        queue(GSON.fromJson(json, Stored.class).destination()).remove(sequence);
+        return true;
+    }
+
     /** Stores the message for the destination; returns when it is on disk. Evicts the oldest when full. */
     public synchronized long accept(String destination, TelemetryMessage m) {
         Objects.requireNonNull(destination, "destination");
@@ -64,8 +94,9 @@ public final class Outbox implements AutoCloseable {
         counters.put("nextSequence", sequence + 1);
         messages.put(sequence, GSON.toJson(new Stored(destination, m.id(), m.type(), m.cameraId(), m.created().toEpochMilli(),
                 m.expiresAt().toEpochMilli(), m.properties(), new String(m.payload(), StandardCharsets.UTF_8))));
+        queue(destination).put(sequence, m.expiresAt().toEpochMilli());
         while (messages.size() > capacity) {
-            messages.remove(messages.firstKey());
+            remove(messages.firstKey());
             count("evicted", 1);
         }
         count("accepted", 1);
@@ -77,10 +108,9 @@ public final class Outbox implements AutoCloseable {
     public synchronized List<Entry> next(String destination, int max) {
         long now = clock.millis();
         List<Entry> out = new ArrayList<>();
-        for (Map.Entry<Long, String> e : messages.entrySet()) {
-            Stored s = GSON.fromJson(e.getValue(), Stored.class);
-            if (s.destination().equals(destination) && s.expiresAt() > now) {
-                out.add(new Entry(e.getKey(), destination, message(s)));
+        for (Map.Entry<Long, Long> e : queue(destination).entrySet()) {
+            if (e.getValue() > now) {
+                out.add(new Entry(e.getKey(), destination, message(GSON.fromJson(messages.get(e.getKey()), Stored.class))));
                 if (out.size() == max) {
                     break;
                 }
@@ -91,7 +121,7 @@ public final class Outbox implements AutoCloseable {
 
     /** The uplink acknowledged it: gone for good. */
     public synchronized void delivered(long sequence) {
-        if (messages.remove(sequence) != null) {
+        if (remove(sequence)) {
             count("delivered", 1);
             commit();
         }
@@ -100,28 +130,29 @@ public final class Outbox implements AutoCloseable {
     /** Drops the messages whose time to live is over; returns how many. */
     public synchronized int expire() {
         long now = clock.millis();
-        List<Long> gone = new ArrayList<>();
-        for (Map.Entry<Long, String> e : messages.entrySet()) {
-            if (GSON.fromJson(e.getValue(), Stored.class).expiresAt() <= now) {
-                gone.add(e.getKey());
+        int gone = 0;
+        for (MVMap<Long, Long> q : queues()) {
+            List<Long> expired = new ArrayList<>();
+            q.forEach((sequence, expiresAt) -> {
+                if (expiresAt <= now) {
+                    expired.add(sequence);
+                }
+            });
+            for (Long sequence : expired) {
+                q.remove(sequence);
+                messages.remove(sequence);
             }
+            gone += expired.size();
         }
-        gone.forEach(messages::remove);
-        if (!gone.isEmpty()) {
-            count("expired", gone.size());
+        if (gone > 0) {
+            count("expired", gone);
             commit();
         }
-        return gone.size();
+        return gone;
     }
 
     public synchronized int depth(String destination) {
-        int n = 0;
-        for (String v : messages.values()) {
-            if (GSON.fromJson(v, Stored.class).destination().equals(destination)) {
-                n++;
-            }
-        }
-        return n;
+        return queue(destination).size();
     }
 
     public synchronized int size() {
