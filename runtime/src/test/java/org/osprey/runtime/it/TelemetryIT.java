@@ -48,15 +48,11 @@ public class TelemetryIT extends OspreyTestSupport {
             Map<String, String> status = new ConcurrentHashMap<>();
             subscriber = new MqttClient(url, "it-subscriber", new MemoryPersistence());
             subscriber.connect(new MqttConnectOptions());
-            subscriber.subscribe("osprey/it-gateway/#", 1, (topic, msg) -> {
-                String body = new String(msg.getPayload(), StandardCharsets.UTF_8);
-                if (topic.endsWith("/status")) {
-                    status.put("status", body);
-                } else {
-                    assertTrue(topic, topic.startsWith("osprey/it-gateway/events/"));
-                    events.add(JsonParser.parseString(body).getAsJsonObject());
-                }
-            });
+            subscriber.subscribe("osprey/it-gateway/status", 1, (topic, msg) -> status.put("status", new String(msg.getPayload(), StandardCharsets.UTF_8)));
+            subscriber.subscribe("osprey/it-gateway/events/+", 1, (topic, msg) -> events.add(JsonParser.parseString(new String(msg.getPayload(),
+                    StandardCharsets.UTF_8)).getAsJsonObject()));
+            subscriber.subscribe("osprey/it-gateway/reply/+", 1, (topic, msg) -> replies.add(JsonParser.parseString(new String(msg.getPayload(),
+                    StandardCharsets.UTF_8)).getAsJsonObject()));
 
             ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
             config = admin.getConfiguration("org.osprey.telemetry.mqtt", "?");
@@ -73,13 +69,35 @@ public class TelemetryIT extends OspreyTestSupport {
             JsonObject first = events.get(0);
             assertEquals("sample", first.get("camera").getAsString());
             assertEquals(36, first.get("id").getAsString().length());
-            assertEquals("face", first.getAsJsonObject("event").get("label").getAsString());
+            assertEquals("face", first.get("label").getAsString());
+            assertEquals("blazeface", first.get("model").getAsString());
             assertEquals("online", status.get("status"));
 
-            JsonObject uplink = InferenceIT.json(get("/api/v1/telemetry", ADMIN_PASSWORD)).getAsJsonArray("uplinks").get(0).getAsJsonObject();
+            JsonObject uplink = InferenceIT.json(get("/api/v1/telemetry", ADMIN_PASSWORD)).getAsJsonObject("uplinks").getAsJsonObject("mqtt");
             assertTrue(uplink.toString(), uplink.get("connected").getAsBoolean());
             assertTrue(uplink.toString(), uplink.get("sent").getAsLong() >= 1);
             assertEquals(0, uplink.get("expired").getAsLong());
+
+            // commands: getStatus, and selectModel changing the pipeline's configuration
+            JsonObject reply = command(subscriber, "getStatus", "{\"requestId\":\"r1\"}");
+            assertEquals(reply.toString(), 200, reply.get("status").getAsInt());
+            assertEquals("r1", reply.get("requestId").getAsString());
+            JsonObject result = reply.getAsJsonObject("result");
+            assertEquals(result.toString(), "active", result.getAsJsonObject("models").getAsJsonObject("blazeface").get("state").getAsString());
+            assertTrue(result.toString(), result.getAsJsonObject("cameras").has("sample"));
+            assertTrue(result.toString(), result.getAsJsonObject("telemetry").getAsJsonObject("uplinks").getAsJsonObject("mqtt").get("connected").getAsBoolean());
+
+            reply = command(subscriber, "selectModel", "{\"model\":\"no-such-model\"}");
+            assertEquals(reply.toString(), 404, reply.get("status").getAsInt());
+            assertTrue(reply.toString(), reply.get("error").getAsString().contains("blazeface"));
+            reply = command(subscriber, "selectModel", "{\"model\":\"\",\"camera\":\"sample\"}");
+            assertEquals(reply.toString(), 200, reply.get("status").getAsInt());
+            assertEquals("", pipelineModel(admin, "sample"));
+            reply = command(subscriber, "selectModel", "{\"model\":\"blazeface\"}");
+            assertEquals(reply.toString(), "[\"sample\"]", reply.getAsJsonObject("result").get("cameras").toString());
+            assertEquals("blazeface", pipelineModel(admin, "sample"));
+            reply = command(subscriber, "reboot", "");
+            assertEquals(reply.toString(), 404, reply.get("status").getAsInt());
         } finally {
             if (config != null) {
                 config.delete();
@@ -91,6 +109,25 @@ public class TelemetryIT extends OspreyTestSupport {
             broker.destroy();
             broker.waitFor();
         }
+    }
+
+    private final java.util.concurrent.BlockingQueue<JsonObject> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    /** Publishes a command as a remote caller would and waits for its reply. */
+    private JsonObject command(MqttClient client, String name, String request) throws Exception {
+        client.publish("osprey/it-gateway/cmd/" + name, request.getBytes(StandardCharsets.UTF_8), 1, false);
+        JsonObject reply = replies.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue("a reply to " + name, reply != null);
+        return reply;
+    }
+
+    private static String pipelineModel(ConfigurationAdmin admin, String camera) throws Exception {
+        for (Configuration c : admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)")) {
+            if (camera.equals(c.getProperties().get("camera"))) {
+                return String.valueOf(c.getProperties().get("model"));
+            }
+        }
+        throw new AssertionError("no pipeline for " + camera);
     }
 
     private static void awaitPort(int port) throws Exception {

@@ -1,39 +1,43 @@
 package org.osprey.telemetry.forward;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.osprey.api.telemetry.Uplink;
 import org.osprey.telemetry.outbox.Outbox;
 
 /**
- * Drains one destination of the outbox on its own thread: oldest first, one message at a time (so order
- * holds), each deleted only after the sender's acknowledgement. A failure stops the round and retries
+ * Drains one destination of the outbox into its uplink on its own thread: oldest first, one message at a
+ * time (so order holds), each deleted only after the uplink's acknowledgement. While the uplink is not
+ * connected it waits (the uplink paces its own reconnects). A failed send stops the round and retries
  * the same message after an exponential back-off with jitter (0.5 s doubling to 30 s); a backlog is
  * drained no faster than the configured rate, so a link that comes back is not flooded.
  */
 public final class Forwarder implements AutoCloseable {
 
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** An acknowledgement that takes longer than this counts as a failure; the message is sent again. */
+    private static final long ACK_TIMEOUT_SECONDS = 60;
 
     private final Outbox outbox;
     private final String destination;
-    private final Sender sender;
+    private final Uplink uplink;
     private final long minGapNanos;
     private final Thread thread;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile String lastError;
-    private volatile boolean connected;
     private volatile boolean running = true;
     private final Object wake = new Object();
 
     /** @param maxPerSecond how fast a backlog is drained; 0: as fast as the link takes it */
-    public Forwarder(Outbox outbox, String destination, Sender sender, double maxPerSecond) {
+    public Forwarder(Outbox outbox, String destination, Uplink uplink, double maxPerSecond) {
         this.outbox = outbox;
         this.destination = destination;
-        this.sender = sender;
+        this.uplink = uplink;
         this.minGapNanos = maxPerSecond <= 0 ? 0 : (long) (1e9 / maxPerSecond);
         this.thread = new Thread(this::run, "osprey-forwarder-" + destination);
         thread.setDaemon(true);
@@ -49,22 +53,33 @@ public final class Forwarder implements AutoCloseable {
 
     private void run() {
         long backoff = 0;
+        long nextExpiry = System.nanoTime();
         while (running) {
             try {
-                outbox.expire();
-                List<Outbox.Entry> batch = outbox.next(destination, 50);
+                if (System.nanoTime() - nextExpiry >= 0) {
+                    // a scan of every queue: a few times a minute is enough, and exact (expired ones are never sent)
+                    outbox.expire();
+                    nextExpiry = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                }
+                boolean connected = uplink.status().connected();
+                List<Outbox.Entry> batch = connected ? outbox.next(destination, 50) : List.of();
                 if (batch.isEmpty()) {
                     synchronized (wake) {
-                        wake.wait(1000);
+                        // a reconnect is noticed within a quarter second; new messages nudge
+                        wake.wait(connected ? 1000 : 250);
                     }
                     continue;
                 }
                 for (Outbox.Entry e : batch) {
                     long start = System.nanoTime();
-                    sender.send(e.message());
+                    try {
+                        uplink.send(e.message()).toCompletableFuture().get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    } catch (ExecutionException failed) {
+                        throw failed.getCause() instanceof Exception cause ? cause : failed;
+                    }
                     outbox.delivered(e.sequence());
                     sent.incrementAndGet();
-                    connected = true;
+                    lastError = null;
                     backoff = 0;
                     long rest = minGapNanos - (System.nanoTime() - start);
                     if (rest > 0) {
@@ -74,7 +89,6 @@ public final class Forwarder implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                connected = false;
                 failures.incrementAndGet();
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -96,10 +110,7 @@ public final class Forwarder implements AutoCloseable {
         return failures.get();
     }
 
-    public boolean connected() {
-        return connected;
-    }
-
+    /** The last failed send, or null once a send succeeded again. */
     public String lastError() {
         return lastError;
     }

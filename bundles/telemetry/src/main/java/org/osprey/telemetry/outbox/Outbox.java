@@ -66,24 +66,26 @@ public final class Outbox implements AutoCloseable {
         return store.openMap(QUEUE + destination);
     }
 
-    private List<MVMap<Long, Long>> queues() {
-        List<MVMap<Long, Long>> all = new ArrayList<>();
-        for (String name : store.getMapNames()) {
-            if (name.startsWith(QUEUE)) {
-                all.add(store.openMap(name));
-            }
-        }
-        return all;
-    }
-
-    /** Removes a message from the store and from its destination's queue. */
-    private boolean remove(long sequence) {
+    /** Removes a message from the store and from its destination's queue; returns the destination, or null. */
+    private String remove(long sequence) {
         String json = messages.remove(sequence);
         if (json == null) {
-            return false;
+            return null;
         }
-        queue(GSON.fromJson(json, Stored.class).destination()).remove(sequence);
-        return true;
+        String destination = GSON.fromJson(json, Stored.class).destination();
+        queue(destination).remove(sequence);
+        return destination;
+    }
+
+    /** Every destination messages were ever accepted for, so a restarted gateway queues for its uplinks before they are back. */
+    public synchronized List<String> destinations() {
+        List<String> names = new ArrayList<>();
+        for (String name : store.getMapNames()) {
+            if (name.startsWith(QUEUE)) {
+                names.add(name.substring(QUEUE.length()));
+            }
+        }
+        return names;
     }
 
     /** Stores the message for the destination; returns when it is on disk. Evicts the oldest when full. */
@@ -96,10 +98,9 @@ public final class Outbox implements AutoCloseable {
                 m.expiresAt().toEpochMilli(), m.properties(), new String(m.payload(), StandardCharsets.UTF_8))));
         queue(destination).put(sequence, m.expiresAt().toEpochMilli());
         while (messages.size() > capacity) {
-            remove(messages.firstKey());
-            count("evicted", 1);
+            count(remove(messages.firstKey()), "evicted", 1);
         }
-        count("accepted", 1);
+        count(destination, "accepted", 1);
         commit();
         return sequence;
     }
@@ -121,8 +122,9 @@ public final class Outbox implements AutoCloseable {
 
     /** The uplink acknowledged it: gone for good. */
     public synchronized void delivered(long sequence) {
-        if (remove(sequence)) {
-            count("delivered", 1);
+        String destination = remove(sequence);
+        if (destination != null) {
+            count(destination, "delivered", 1);
             commit();
         }
     }
@@ -131,7 +133,8 @@ public final class Outbox implements AutoCloseable {
     public synchronized int expire() {
         long now = clock.millis();
         int gone = 0;
-        for (MVMap<Long, Long> q : queues()) {
+        for (String destination : destinations()) {
+            MVMap<Long, Long> q = queue(destination);
             List<Long> expired = new ArrayList<>();
             q.forEach((sequence, expiresAt) -> {
                 if (expiresAt <= now) {
@@ -142,10 +145,10 @@ public final class Outbox implements AutoCloseable {
                 q.remove(sequence);
                 messages.remove(sequence);
             }
+            count(destination, "expired", expired.size());
             gone += expired.size();
         }
         if (gone > 0) {
-            count("expired", gone);
             commit();
         }
         return gone;
@@ -159,13 +162,21 @@ public final class Outbox implements AutoCloseable {
         return messages.size();
     }
 
-    /** accepted, delivered, expired, evicted: since the outbox was created, across restarts. */
+    /** accepted, delivered, expired, evicted: over all destinations, since the outbox was created, across restarts. */
     public synchronized long count(String what) {
         return counters.getOrDefault(what, 0L);
     }
 
-    private void count(String what, long n) {
-        counters.put(what, counters.getOrDefault(what, 0L) + n);
+    /** accepted, delivered, expired, evicted for one destination, since the outbox was created, across restarts. */
+    public synchronized long count(String destination, String what) {
+        return counters.getOrDefault(destination + "/" + what, 0L);
+    }
+
+    private void count(String destination, String what, long n) {
+        if (n > 0) {
+            counters.merge(what, n, Long::sum);
+            counters.merge(destination + "/" + what, n, Long::sum);
+        }
     }
 
     private void commit() {

@@ -1,20 +1,21 @@
 package org.osprey.telemetry.mqtt;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -26,6 +27,8 @@ import org.junit.rules.TemporaryFolder;
 import org.osprey.api.telemetry.TelemetryMessage;
 import org.osprey.telemetry.forward.Forwarder;
 import org.osprey.telemetry.outbox.Outbox;
+import org.osprey.testsupport.Mosquitto;
+import org.osprey.testsupport.TestCa;
 
 import com.google.gson.JsonParser;
 
@@ -39,97 +42,72 @@ public class MqttForwardingTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private Process broker;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Mosquitto on the port, keeping sessions and queued messages across its restarts. */
-    private void startBroker(int port) throws Exception {
-        startBroker(port, "allow_anonymous true\n");
-    }
-
-    private void startBroker(int port, String access) throws Exception {
-        Path dir = tmp.getRoot().toPath();
-        Path conf = dir.resolve("mosquitto.conf");
-        // run as ourselves: started as root, mosquitto would switch to its own user, which cannot write here
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\n" + access + "persistence true\npersistence_location " + dir + "/\n"
-                + "user " + System.getProperty("user.name") + "\n", StandardCharsets.UTF_8);
-        String mosquitto = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
-        broker = new ProcessBuilder(mosquitto, "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.log")));
-    }
-
-    private void stopBroker() throws InterruptedException {
-        broker.destroy();
-        broker.waitFor();
-    }
+    private Mosquitto broker;
 
     @After
     public void cleanUp() throws InterruptedException {
-        if (broker != null && broker.isAlive()) {
-            stopBroker();
+        if (broker != null) {
+            broker.stop();
         }
     }
 
+    private Path dir(String name) {
+        return tmp.getRoot().toPath().resolve(name);
+    }
+
     private static TelemetryMessage event(int i) {
-        return TelemetryMessage.builder("appeared", "{\"label\":\"car\",\"n\":" + i + "}").id("m" + i).camera("lot")
-                .expiresAt(java.time.Instant.now().plus(Duration.ofHours(2))).build();
+        return TelemetryMessage.builder("appeared", "{\"id\":\"m" + i + "\",\"label\":\"car\",\"n\":" + i + "}").id("m" + i).camera("lot")
+                .expiresAt(Instant.now().plus(Duration.ofHours(2))).build();
+    }
+
+    private static MqttLink.Settings settings(String url, String clientId) {
+        return new MqttLink.Settings(url, clientId, "test", null, null, null, null, null, true);
+    }
+
+    /** A subscriber that collects the ids of the events on osprey/test/events/#. */
+    private static MqttClient subscriber(String url, List<String> ids, MqttConnectOptions o) throws Exception {
+        MqttClient subscriber = new MqttClient(url, "osprey-test-subscriber", new MemoryPersistence());
+        subscriber.connect(o);
+        subscriber.subscribe("osprey/test/events/#", 1, (topic, msg) -> {
+            assertEquals("osprey/test/events/lot", topic);
+            ids.add(JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString());
+        });
+        return subscriber;
     }
 
     @Test
     public void eventsAcceptedWhileTheBrokerIsDownArriveAllInOrder() throws Exception {
-        int port = freePort();
-        startBroker(port);
-        String url = "tcp://127.0.0.1:" + port;
+        broker = Mosquitto.anonymous(dir("broker"));
         List<String> received = Collections.synchronizedList(new ArrayList<>());
-        MqttClient subscriber = new MqttClient(url, "osprey-test-subscriber", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(false);
         o.setAutomaticReconnect(true);
-        subscriber.connect(o);
-        subscriber.subscribe("osprey/test/events/#", 1, (topic, msg) -> {
-            assertEquals("osprey/test/events/lot", topic);
-            received.add(JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString());
-        });
-
-        try (Outbox outbox = new Outbox(tmp.getRoot().toPath().resolve("outbox.mv.db"), 10_000, Clock.systemUTC());
-                MqttSender sender = new MqttSender(url, "osprey-test-gateway", "test", null, null);
-                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+        MqttClient subscriber = subscriber(broker.url(), received, o);
+        try (Outbox outbox = new Outbox(dir("outbox.mv.db"), 10_000, Clock.systemUTC());
+                MqttLink link = new MqttLink(settings(broker.url(), "osprey-test-gateway"), null);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", link, 0)) {
             for (int i = 0; i < 20; i++) {
                 outbox.accept("mqtt", event(i));
             }
             forwarder.nudge();
             awaitUnique(received, 20, 20_000);
 
-            stopBroker();
+            broker.stop();
             for (int i = 20; i < 40; i++) {
                 outbox.accept("mqtt", event(i));
             }
             forwarder.nudge();
             Thread.sleep(1500);
+            assertFalse(link.status().connected());
             assertTrue("the broker is down: nothing more can be sent", outbox.size() > 0);
-            startBroker(port);
+            broker.start();
             long deadline = System.currentTimeMillis() + 60_000;
             while (outbox.size() > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
             }
-            assertEquals("sent after the broker came back; last error: " + forwarder.lastError(), 0, outbox.size());
+            assertEquals("sent after the broker came back; last error: " + link.status().lastError(), 0, outbox.size());
             awaitUnique(received, 40, 20_000);
-            assertEquals(0, outbox.size());
-            assertEquals(40, outbox.count("delivered"));
+            assertEquals(40, outbox.count("mqtt", "delivered"));
         } finally {
             subscriber.disconnectForcibly(1000);
             subscriber.close();
@@ -145,62 +123,38 @@ public class MqttForwardingTest {
     /** A wrong password: a clear reason, nothing sent, and the back-off keeps the attempts few. */
     @Test
     public void aWrongPasswordGivesAClearStateNotARetryStorm() throws Exception {
-        Path passwords = tmp.getRoot().toPath().resolve("passwords");
-        String tool = Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd")) ? "/usr/bin/mosquitto_passwd" : "mosquitto_passwd";
-        assertEquals(0, new ProcessBuilder(tool, "-b", "-c", passwords.toString(), "gateway", "right-password").start().waitFor());
-        int port = freePort();
-        startBroker(port, "allow_anonymous false\npassword_file " + passwords + "\n");
-        try (Outbox outbox = new Outbox(tmp.getRoot().toPath().resolve("outbox.mv.db"), 100, Clock.systemUTC());
-                MqttSender sender = new MqttSender("tcp://127.0.0.1:" + port, "osprey-wrong", "test", "gateway", "wrong-password".toCharArray());
-                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+        Path passwords = Mosquitto.passwordFile(dir("passwords"), "gateway", "right-password");
+        broker = new Mosquitto(dir("broker"), Mosquitto.freePort(), "allow_anonymous false\npassword_file " + passwords);
+        broker.start();
+        try (Outbox outbox = new Outbox(dir("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttLink link = new MqttLink(new MqttLink.Settings(broker.url(), "osprey-wrong", "test", "gateway", "wrong-password".toCharArray(),
+                        null, null, null, true), null);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", link, 0)) {
             outbox.accept("mqtt", event(0));
             forwarder.nudge();
             Thread.sleep(6000);
-            assertTrue("the reason: " + forwarder.lastError(), forwarder.lastError() != null && forwarder.lastError().toLowerCase().contains("not authori"));
-            assertTrue("few attempts in 6 s: " + forwarder.failures(), forwarder.failures() <= 5);
+            String reason = link.status().lastError();
+            assertTrue("the reason: " + reason, reason != null && reason.toLowerCase().contains("not authori"));
+            assertTrue("few attempts in 6 s: " + link.attempts(), link.attempts() <= 5);
             assertEquals("kept for when the password is right", 1, outbox.size());
         }
-    }
-
-    /** Runs a command in the test folder, failing the test if it fails. */
-    private void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(tmp.getRoot()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(String.join(" ", command) + ": " + out, 0, p.waitFor());
-    }
-
-    /** A test CA and a broker certificate for the given names, made with openssl. */
-    private Path certificates(String san) throws Exception {
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Osprey test CA");
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=broker");
-        Files.writeString(tmp.getRoot().toPath().resolve("san.ext"), "subjectAltName=" + san + "\n");
-        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-                "-days", "2", "-extfile", "san.ext");
-        return tmp.getRoot().toPath();
-    }
-
-    private String tlsListener(Path dir) {
-        return "cafile " + dir.resolve("ca.pem") + "\ncertfile " + dir.resolve("server.pem") + "\nkeyfile " + dir.resolve("server.key")
-                + "\nallow_anonymous true\n";
     }
 
     /** TLS with a private CA: events flow when the broker's certificate names the host. */
     @Test
     public void tlsWithATestCa() throws Exception {
-        Path dir = certificates("DNS:localhost,IP:127.0.0.1");
-        int port = freePort();
-        startBroker(port, tlsListener(dir));
-        String url = "ssl://localhost:" + port;
+        TestCa ca = new TestCa(dir("ca"));
+        broker = new Mosquitto(dir("broker"), Mosquitto.freePort(),
+                Mosquitto.tls(ca, ca.issue("server", "broker", "DNS:localhost,IP:127.0.0.1")) + "\nallow_anonymous true");
+        broker.start();
+        String url = "ssl://localhost:" + broker.port();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
-        MqttClient subscriber = new MqttClient(url, "osprey-tls-subscriber", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(Tls.trusting(dir.resolve("ca.pem")).getSocketFactory());
-        subscriber.connect(o);
-        subscriber.subscribe("osprey/test/events/#", 1, (topic, msg) -> received.add(
-                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
-        try (Outbox outbox = new Outbox(dir.resolve("outbox.mv.db"), 100, Clock.systemUTC());
-                MqttSender sender = new MqttSender(url, "osprey-tls", "test", null, null, dir.resolve("ca.pem"), true);
-                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+        o.setSocketFactory(Tls.context(ca.caFile(), null, null).getSocketFactory());
+        MqttClient subscriber = subscriber(url, received, o);
+        try (Outbox outbox = new Outbox(dir("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttLink link = new MqttLink(new MqttLink.Settings(url, "osprey-tls", "test", null, null, ca.caFile(), null, null, true), null);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", link, 0)) {
             outbox.accept("mqtt", event(0));
             forwarder.nudge();
             awaitUnique(received, 1, 15_000);
@@ -213,19 +167,87 @@ public class MqttForwardingTest {
     /** A certificate for another host is refused (hostname verification is on by default): nothing is sent. */
     @Test
     public void tlsRefusesACertificateForAnotherHost() throws Exception {
-        Path dir = certificates("DNS:other.example");
-        int port = freePort();
-        startBroker(port, tlsListener(dir));
-        try (Outbox outbox = new Outbox(dir.resolve("outbox.mv.db"), 100, Clock.systemUTC());
-                MqttSender sender = new MqttSender("ssl://localhost:" + port, "osprey-tls", "test", null, null, dir.resolve("ca.pem"), true);
-                Forwarder forwarder = new Forwarder(outbox, "mqtt", sender, 0)) {
+        TestCa ca = new TestCa(dir("ca"));
+        broker = new Mosquitto(dir("broker"), Mosquitto.freePort(), Mosquitto.tls(ca, ca.issue("server", "broker", "DNS:other.example"))
+                + "\nallow_anonymous true");
+        broker.start();
+        try (Outbox outbox = new Outbox(dir("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttLink link = new MqttLink(new MqttLink.Settings("ssl://localhost:" + broker.port(), "osprey-tls", "test", null, null,
+                        ca.caFile(), null, null, true), null);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", link, 0)) {
             outbox.accept("mqtt", event(0));
             forwarder.nudge();
             Thread.sleep(3000);
-            assertTrue("refused: " + forwarder.lastError(), forwarder.lastError() != null);
+            assertTrue("refused: " + link.status().lastError(), link.status().lastError() != null);
+            assertFalse(link.status().connected());
             assertEquals(0, forwarder.sent());
             assertEquals(1, outbox.size());
         }
+    }
+
+    /**
+     * A broker that wants client certificates: with the gateway's certificate (and key, PKCS#8 from
+     * openssl) events flow and the broker knows the gateway by the certificate's name; without one, the
+     * TLS handshake is refused and nothing is sent.
+     */
+    @Test
+    public void clientCertificates() throws Exception {
+        TestCa ca = new TestCa(dir("ca"));
+        Path server = ca.issue("server", "broker", "DNS:localhost,IP:127.0.0.1");
+        Path client = ca.issue("gateway", "gateway-7", null);
+        broker = new Mosquitto(dir("broker"), Mosquitto.freePort(), Mosquitto.tls(ca, server)
+                + "\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous false");
+        broker.start();
+        String url = "ssl://localhost:" + broker.port();
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setSocketFactory(Tls.context(ca.caFile(), ca.issue("subscriber", "subscriber", null),
+                TestCa.keyOf(dir("ca").resolve("subscriber.pem"))).getSocketFactory());
+        MqttClient subscriber = subscriber(url, received, o);
+        try (Outbox outbox = new Outbox(dir("outbox.mv.db"), 100, Clock.systemUTC());
+                MqttLink link = new MqttLink(new MqttLink.Settings(url, "osprey-cert", "test", null, null, ca.caFile(), client,
+                        TestCa.keyOf(client), true), null);
+                Forwarder forwarder = new Forwarder(outbox, "mqtt", link, 0)) {
+            outbox.accept("mqtt", event(0));
+            forwarder.nudge();
+            awaitUnique(received, 1, 15_000);
+            assertTrue(broker.log(), broker.log().contains("u'gateway-7'"));
+        } finally {
+            subscriber.disconnectForcibly(1000);
+            subscriber.close();
+        }
+        try (MqttLink anonymous = new MqttLink(new MqttLink.Settings(url, "osprey-nocert", "test", null, null, ca.caFile(), null, null, true),
+                null)) {
+            Thread.sleep(2000);
+            assertFalse(anonymous.status().connected());
+            assertTrue("refused: " + anonymous.status().lastError(), anonymous.status().lastError() != null);
+        }
+    }
+
+    /** Commands: a request on cmd/<name> is answered on reply/<name>; the retained status says online, then offline on close. */
+    @Test
+    public void commandsAreAnsweredAndTheStatusIsRetained() throws Exception {
+        broker = Mosquitto.anonymous(dir("broker"));
+        BlockingQueue<String> replies = new ArrayBlockingQueue<>(10);
+        BlockingQueue<String> status = new ArrayBlockingQueue<>(10);
+        MqttClient caller = new MqttClient(broker.url(), "osprey-test-caller", new MemoryPersistence());
+        caller.connect();
+        caller.subscribe("osprey/test/reply/#", 1, (topic, msg) -> replies.add(topic + " " + new String(msg.getPayload(), StandardCharsets.UTF_8)));
+        try (MqttLink link = new MqttLink(settings(broker.url(), "osprey-commands"),
+                (command, request) -> ("{\"command\":\"" + command + "\",\"request\":" + new String(request, StandardCharsets.UTF_8) + "}")
+                        .getBytes(StandardCharsets.UTF_8))) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!link.status().connected() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            caller.subscribe("osprey/test/status", 1, (topic, msg) -> status.add(new String(msg.getPayload(), StandardCharsets.UTF_8)));
+            assertEquals("online", status.poll(5, TimeUnit.SECONDS));
+            caller.publish("osprey/test/cmd/getStatus", "{\"requestId\":\"r1\"}".getBytes(StandardCharsets.UTF_8), 1, false);
+            assertEquals("osprey/test/reply/getStatus {\"command\":\"getStatus\",\"request\":{\"requestId\":\"r1\"}}", replies.poll(5, TimeUnit.SECONDS));
+        }
+        assertEquals("a clean close says offline", "offline", status.poll(5, TimeUnit.SECONDS));
+        caller.disconnect();
+        caller.close();
     }
 
     private static void awaitUnique(List<String> received, int n, long millis) throws InterruptedException {

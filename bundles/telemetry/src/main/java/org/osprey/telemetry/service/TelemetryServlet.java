@@ -1,15 +1,12 @@
-package org.osprey.telemetry.uplink;
+package org.osprey.telemetry.service;
 
 import java.io.IOException;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
@@ -22,7 +19,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** {@code GET /api/v1/telemetry} (admin): per uplink, connected, last error, queue depth, sent, expired, evicted. */
+/** {@code GET /api/v1/telemetry} (admin): the outbox's depth and, per uplink, connected, last error, queue depth, sent, expired, evicted. */
 @Component(service = Servlet.class)
 @RequireHttpWhiteboard
 @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=osprey.admin)")
@@ -31,15 +28,11 @@ import jakarta.servlet.http.HttpServletResponse;
 public class TelemetryServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private final transient List<MqttUplink> uplinks = new CopyOnWriteArrayList<>();
+    private final transient TelemetryService telemetry;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addUplink(MqttUplink u) {
-        uplinks.add(u);
-    }
-
-    void removeUplink(MqttUplink u) {
-        uplinks.remove(u);
+    @Activate
+    public TelemetryServlet(@Reference TelemetryService telemetry) {
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -47,6 +40,9 @@ public class TelemetryServlet extends HttpServlet {
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
-        resp.getWriter().write(new GsonBuilder().serializeNulls().create().toJson(Map.of("uplinks", uplinks.stream().map(MqttUplink::status).toList())));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("outboxDepth", telemetry.outboxDepth());
+        body.put("uplinks", telemetry.status());
+        resp.getWriter().write(new GsonBuilder().serializeNulls().create().toJson(body));
     }
 }
