@@ -59,7 +59,11 @@ public final class Mosquitto implements AutoCloseable {
         return dir;
     }
 
+    /** Starts the broker; does nothing when it runs. */
     public synchronized void start() throws Exception {
+        if (process != null && process.isAlive()) {
+            return;
+        }
         Path conf = dir.resolve("mosquitto.conf");
         // run as ourselves: started as root, mosquitto would switch to its own user, which cannot write here
         Files.writeString(conf, "per_listener_settings true\nlistener " + port + "\n" + listener + "\npersistence true\npersistence_location "
