@@ -180,6 +180,50 @@ public class IotHubSdkAgainstMockHubTest {
         }
     }
 
+    /**
+     * Inside IoT Edge: a module JVM with the IOTEDGE_* variables, its key held by the (fake) edge daemon
+     * on a Unix socket, which signs its tokens and gives the trust bundle for the edge hub (here
+     * localhost:8883). Telemetry goes to output1 of the module, and the module answers direct methods.
+     */
+    @Test
+    public void aModuleInsideIotEdgeGetsItsCredentialsFromTheWorkloadSocketAndSendsToOutput1() throws Exception {
+        Path socket = tmp.getRoot().toPath().resolve("workload.sock");
+        try (FakeEdgeDaemon daemon = new FakeEdgeDaemon(socket, "the module's key, 32 bytes long!".getBytes(), ca.caFile())) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), EdgeModuleMain.class.getName());
+            Map<String, String> env = pb.environment();
+            env.put("IOTEDGE_WORKLOADURI", "unix://" + socket);
+            env.put("IOTEDGE_DEVICEID", "edge1");
+            env.put("IOTEDGE_MODULEID", "osprey");
+            env.put("IOTEDGE_MODULEGENERATIONID", "gen-1");
+            env.put("IOTEDGE_IOTHUBHOSTNAME", "testhub.azure-devices.net");
+            env.put("IOTEDGE_GATEWAYHOSTNAME", "localhost");
+            env.put("IOTEDGE_AUTHSCHEME", "sasToken");
+            assertTrue(IotHubLink.inEdgeEnvironment(env));
+            pb.redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve("module.log").toFile());
+            responder.telemetry.clear();
+            Process module = pb.start();
+            try {
+                HubResponder.Telemetry t = responder.telemetry.poll(60, TimeUnit.SECONDS);
+                String log = Files.readString(tmp.getRoot().toPath().resolve("module.log"));
+                assertNotNull("telemetry from the module; its log:\n" + log, t);
+                assertTrue(t.topic(), t.topic().startsWith("devices/edge1/modules/osprey/messages/events/"));
+                assertEquals(IotHubLink.OUTPUT, t.properties().get("$.on"));
+                assertEquals("edge-1", t.properties().get("$.mid"));
+                assertTrue("tokens signed by the edge daemon", daemon.signatures.get() > 0);
+                assertTrue("the edge hub's CA from the edge daemon", daemon.trustBundles.get() > 0);
+                String[] answer = responder.invoke("getStatus", "{}", 10);
+                assertEquals("200", answer[0]);
+                assertEquals("{\"module\":\"osprey\"}", answer[1]);
+            } finally {
+                module.getOutputStream().close();
+                if (!module.waitFor(10, TimeUnit.SECONDS)) {
+                    module.destroyForcibly();
+                }
+            }
+        }
+    }
+
     @Test
     public void aHubThatIsDownGivesAReasonAndTheLinkComesUpWhenItIsBack() throws Exception {
         Recorder recorder = new Recorder();
