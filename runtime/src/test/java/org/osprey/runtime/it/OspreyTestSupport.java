@@ -83,6 +83,11 @@ public abstract class OspreyTestSupport {
         return new Option[0];
     }
 
+    /** Mosquitto, the test CA and the mock IoT Hub (tools/test-support), for tests that talk to brokers. */
+    protected static Option testSupport() {
+        return bundle(Path.of(System.getProperty("osprey.test.support.jar")).toUri().toString()).startLevel(5);
+    }
+
     /** For tests that install model bundles: writes them (in the driver) and tells the framework side where. */
     protected static Option[] testModels() {
         try {

@@ -30,6 +30,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.osprey.api.telemetry.TelemetryMessage;
 import org.osprey.telemetry.iothub.link.IotHubLink;
+import org.osprey.testsupport.MockIotHub;
 import org.osprey.testsupport.Mosquitto;
 import org.osprey.testsupport.TestCa;
 
@@ -38,7 +39,7 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
 /**
  * The real Azure IoT Device SDK, over MQTT and TLS, against a mock hub: Mosquitto on port 8883 (the
- * SDK's fixed MQTT port) with a certificate for localhost from a test CA, and {@link HubResponder}
+ * SDK's fixed MQTT port) with a certificate for localhost from a test CA, and {@link MockIotHub}
  * playing the hub's side of the protocol. The Azure cloud is not reachable here; what is tested is
  * everything the gateway does up to the wire.
  */
@@ -48,7 +49,7 @@ public class IotHubSdkAgainstMockHubTest {
     public static TemporaryFolder tmp = new TemporaryFolder();
 
     static Mosquitto hub;
-    static HubResponder responder;
+    static MockIotHub responder;
     static SSLContext trust;
     static TestCa ca;
 
@@ -59,7 +60,7 @@ public class IotHubSdkAgainstMockHubTest {
         hub = new Mosquitto(tmp.getRoot().toPath().resolve("hub"), 8883, Mosquitto.tls(ca, ca.issue("hub", "localhost", "DNS:localhost"))
                 + "\nallow_anonymous true\nlistener " + plain + " 127.0.0.1\nallow_anonymous true");
         hub.start();
-        responder = new HubResponder("tcp://127.0.0.1:" + plain);
+        responder = new MockIotHub("tcp://127.0.0.1:" + plain);
         trust = trusting(ca.caFile());
     }
 
@@ -144,7 +145,7 @@ public class IotHubSdkAgainstMockHubTest {
 
             // telemetry, acknowledged, with what IoT Hub routes filter on
             link.send(event("e-1")).toCompletableFuture().get(20, TimeUnit.SECONDS);
-            HubResponder.Telemetry t = responder.telemetry.poll(10, TimeUnit.SECONDS);
+            MockIotHub.Telemetry t = responder.telemetry.poll(10, TimeUnit.SECONDS);
             assertNotNull(t);
             assertTrue(t.topic(), t.topic().startsWith("devices/gw1/messages/events/"));
             assertEquals("e-1", t.properties().get("$.mid"));
@@ -204,7 +205,7 @@ public class IotHubSdkAgainstMockHubTest {
             responder.telemetry.clear();
             Process module = pb.start();
             try {
-                HubResponder.Telemetry t = responder.telemetry.poll(60, TimeUnit.SECONDS);
+                MockIotHub.Telemetry t = responder.telemetry.poll(60, TimeUnit.SECONDS);
                 String log = Files.readString(tmp.getRoot().toPath().resolve("module.log"));
                 assertNotNull("telemetry from the module; its log:\n" + log, t);
                 assertTrue(t.topic(), t.topic().startsWith("devices/edge1/modules/osprey/messages/events/"));

@@ -1,4 +1,4 @@
-package org.osprey.telemetry.iothub;
+package org.osprey.testsupport;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +23,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * patches, and calls direct methods on {@code $iothub/methods/POST/<name>/?$rid=...}. The Azure cloud
  * itself is not reachable here: this stands in for it.
  */
-final class HubResponder implements AutoCloseable {
+public final class MockIotHub implements AutoCloseable {
 
     /** One telemetry message as the hub received it. */
-    record Telemetry(String topic, Map<String, String> properties, String body) {
+    public record Telemetry(String topic, Map<String, String> properties, String body) {
     }
 
     private static final Pattern RID = Pattern.compile("\\$rid=([^&]+)");
@@ -35,13 +35,16 @@ final class HubResponder implements AutoCloseable {
     private final MqttClient client;
     private final AtomicInteger version = new AtomicInteger(1);
     private volatile String desired = "{}";
-    final BlockingQueue<Telemetry> telemetry = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> reported = new LinkedBlockingQueue<>();
+    /** Telemetry as received, in order. */
+    public final BlockingQueue<Telemetry> telemetry = new LinkedBlockingQueue<>();
+    /** Reported-property patches as received (JSON), in order. */
+    public final BlockingQueue<String> reported = new LinkedBlockingQueue<>();
     private final BlockingQueue<String[]> methodResponses = new LinkedBlockingQueue<>();
     private final AtomicInteger requests = new AtomicInteger();
 
-    HubResponder(String brokerUrl) throws Exception {
-        client = new MqttClient(brokerUrl, "hub-responder", new MemoryPersistence());
+    /** Connects to the broker the device connects to, on a listener of its own. */
+    public MockIotHub(String brokerUrl) throws Exception {
+        client = new MqttClient(brokerUrl, "mock-iot-hub", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         // the hub is stopped and started by tests: keep the subscriptions and come back by ourselves
         o.setCleanSession(false);
@@ -99,19 +102,19 @@ final class HubResponder implements AutoCloseable {
     }
 
     /** The twin's desired properties (without $version) a device gets when it asks for its twin. */
-    void desired(String json) {
+    public void desired(String json) {
         desired = json;
     }
 
     /** Sends a desired-properties patch, as the hub does when the operator changes the twin; returns its version. */
-    int patchDesired(String json) {
+    public int patchDesired(String json) {
         int v = version.incrementAndGet();
         publish("$iothub/twin/PATCH/properties/desired/?$version=" + v, withVersion(json, v));
         return v;
     }
 
     /** Calls a direct method and waits for the answer: {status, payload}. */
-    String[] invoke(String method, String payload, long timeoutSeconds) throws InterruptedException {
+    public String[] invoke(String method, String payload, long timeoutSeconds) throws InterruptedException {
         String rid = Integer.toString(requests.incrementAndGet(), 16);
         publish("$iothub/methods/POST/" + method + "/?$rid=" + rid, payload);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
