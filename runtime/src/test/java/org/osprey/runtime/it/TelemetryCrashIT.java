@@ -1,0 +1,147 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.osprey.testsupport.Mosquitto;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * Nothing accepted is lost when the gateway is killed: {@code java -jar osprey.jar} with a fast camera
+ * and the MQTT uplink to a broker that is down accepts events into its outbox; it is killed with
+ * SIGKILL (no shutdown hook runs), the broker is started, the gateway is started again, and every
+ * event it had counted as accepted arrives, once each after de-duplication by id.
+ */
+public class TelemetryCrashIT {
+
+    private static final String PASSWORD = "crash-test-password";
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Process gateway;
+    private Mosquitto broker;
+
+    @After
+    public void stop() throws Exception {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
+    @Test
+    public void eventsAcceptedBeforeAKillMinus9ArriveAfterTheRestart() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        int httpPort = Mosquitto.freePort();
+        broker = new Mosquitto(dir.resolve("broker"), Mosquitto.freePort(), "allow_anonymous true");
+        // a camera that changes every frame, so events come fast; the uplink to a broker that is not running yet
+        Files.writeString(deploy.resolve("org.osprey.camera.files-fast.cfg"), "camera.id=fast\npath=samples\nfps=10\n");
+        Files.writeString(deploy.resolve("org.osprey.pipeline-fast.cfg"), "camera=fast\nmodel=blazeface\nfps=10\nappearFrames=1\nleaveFrames=1\n");
+        Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
+        Files.writeString(deploy.resolve("org.osprey.telemetry.cfg"), "maxPerSecond=0\n");
+        Files.writeString(deploy.resolve("org.osprey.telemetry.mqtt.cfg"), "broker=" + broker.url() + "\ngateway=crash\n");
+
+        start(dir, httpPort);
+        long acceptedBeforeKill = 0;
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (acceptedBeforeKill < 10 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            acceptedBeforeKill = mqtt(httpPort).map(u -> u.get("accepted").getAsLong()).orElse(0L);
+        }
+        assertTrue("events were accepted while the broker was down: " + acceptedBeforeKill, acceptedBeforeKill >= 10);
+        gateway.destroyForcibly(); // SIGKILL
+        assertTrue(gateway.waitFor(20, TimeUnit.SECONDS));
+
+        broker.start();
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        MqttClient subscriber = new MqttClient(broker.url(), "crash-subscriber", new MemoryPersistence());
+        subscriber.connect(new MqttConnectOptions());
+        subscriber.subscribe("osprey/crash/events/+", 1, (topic, msg) -> received.add(
+                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
+        try {
+            start(dir, httpPort);
+            deadline = System.currentTimeMillis() + 60_000;
+            while (received.size() < acceptedBeforeKill && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue("received " + received.size() + " of the " + acceptedBeforeKill + " accepted before the kill",
+                    received.size() >= acceptedBeforeKill);
+
+            // stop the camera, let the outbox drain: everything counted as accepted was sent and received
+            Files.delete(deploy.resolve("org.osprey.pipeline-fast.cfg"));
+            JsonObject u = null;
+            deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                u = mqtt(httpPort).orElseThrow();
+                if (u.get("queueDepth").getAsLong() == 0 && u.get("sent").getAsLong() == received.size()
+                        && u.get("accepted").getAsLong() == u.get("sent").getAsLong()) {
+                    break;
+                }
+            }
+            assertEquals(u.toString(), 0, u.get("queueDepth").getAsLong());
+            assertEquals(u.toString(), u.get("accepted").getAsLong(), u.get("sent").getAsLong());
+            assertEquals(u.toString(), 0, u.get("expired").getAsLong() + u.get("evicted").getAsLong());
+            assertEquals("every event sent was received, once each after de-duplication", u.get("sent").getAsLong(), received.size());
+            System.out.println("TelemetryCrashIT: " + acceptedBeforeKill + " accepted before kill -9; " + received.size()
+                    + " received after the restart (accepted in all " + u.get("accepted") + ", sent " + u.get("sent") + ")");
+        } finally {
+            subscriber.disconnectForcibly(1000);
+            subscriber.close();
+        }
+    }
+
+    private void start(Path dir, int port) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of(System.getProperty("osprey.jar", "target/osprey.jar")).toAbsolutePath().toString())
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("OSPREY_"));
+        pb.environment().put("OSPREY_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("OSPREY_ADMIN_PASSWORD", PASSWORD);
+        gateway = pb.start();
+    }
+
+    /** The MQTT uplink's figures from /api/v1/telemetry, empty until the gateway answers. */
+    private java.util.Optional<JsonObject> mqtt(int port) throws Exception {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/telemetry"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return java.util.Optional.empty();
+            }
+            JsonObject uplinks = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("uplinks");
+            return uplinks.has("mqtt") ? java.util.Optional.of(uplinks.getAsJsonObject("mqtt")) : java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}
