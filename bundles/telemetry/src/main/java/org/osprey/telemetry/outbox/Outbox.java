@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,19 +91,32 @@ public final class Outbox implements AutoCloseable {
 
     /** Stores the message for the destination; returns when it is on disk. Evicts the oldest when full. */
     public synchronized long accept(String destination, TelemetryMessage m) {
-        Objects.requireNonNull(destination, "destination");
-        Long last = messages.lastKey();
-        long sequence = last == null ? counters.getOrDefault("nextSequence", 1L) : Math.max(last + 1, counters.getOrDefault("nextSequence", 1L));
-        counters.put("nextSequence", sequence + 1);
-        messages.put(sequence, GSON.toJson(new Stored(destination, m.id(), m.type(), m.cameraId(), m.created().toEpochMilli(),
-                m.expiresAt().toEpochMilli(), m.properties(), new String(m.payload(), StandardCharsets.UTF_8))));
-        queue(destination).put(sequence, m.expiresAt().toEpochMilli());
+        return accept(List.of(destination), m);
+    }
+
+    /**
+     * Stores a copy of the message for each destination in one commit; returns (the first copy's
+     * sequence) when all are on disk. Evicts the oldest when full.
+     */
+    public synchronized long accept(Collection<String> destinations, TelemetryMessage m) {
+        long first = -1;
+        for (String destination : destinations) {
+            Objects.requireNonNull(destination, "destination");
+            Long last = messages.lastKey();
+            long next = counters.getOrDefault("nextSequence", 1L);
+            long sequence = last == null ? next : Math.max(last + 1, next);
+            counters.put("nextSequence", sequence + 1);
+            messages.put(sequence, GSON.toJson(new Stored(destination, m.id(), m.type(), m.cameraId(), m.created().toEpochMilli(),
+                    m.expiresAt().toEpochMilli(), m.properties(), new String(m.payload(), StandardCharsets.UTF_8))));
+            queue(destination).put(sequence, m.expiresAt().toEpochMilli());
+            count(destination, "accepted", 1);
+            first = first < 0 ? sequence : first;
+        }
         while (messages.size() > capacity) {
             count(remove(messages.firstKey()), "evicted", 1);
         }
-        count(destination, "accepted", 1);
         commit();
-        return sequence;
+        return first;
     }
 
     /** Up to {@code max} of the destination's messages, oldest first, not expired. */

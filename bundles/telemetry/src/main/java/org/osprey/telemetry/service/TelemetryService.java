@@ -90,10 +90,7 @@ public class TelemetryService implements VisionEventListener {
         if (destinations.isEmpty()) {
             return;
         }
-        TelemetryMessage m = message(e, Instant.now().plus(ttl));
-        for (String destination : destinations) {
-            outbox.accept(destination, m);
-        }
+        outbox.accept(destinations, message(e, Instant.now().plus(ttl)));
         forwarders.values().forEach(Forwarder::nudge);
     }
 

@@ -106,4 +106,30 @@ public class OutboxTest {
                     o.count("delivered") + o.count("expired") + o.count("evicted") + o.size());
         }
     }
+
+    /** Two uplinks: a copy each, in one commit; each delivers, expires and is counted on its own, across a reopen. */
+    @Test
+    public void eachUplinkHasItsOwnQueueAndCounts() {
+        Path file = file();
+        try (Outbox o = new Outbox(file, 100, clock)) {
+            o.accept(List.of("mqtt", "iothub"), message("a", Duration.ofSeconds(10)));
+            o.accept(List.of("mqtt", "iothub"), message("b", Duration.ofHours(2)));
+            o.delivered(o.next("iothub", 1).get(0).sequence());
+            assertEquals(List.of("a", "b"), o.next("mqtt", 10).stream().map(e -> e.message().id()).toList());
+            assertEquals(List.of("b"), o.next("iothub", 10).stream().map(e -> e.message().id()).toList());
+        }
+        try (Outbox o = new Outbox(file, 100, clock)) {
+            assertEquals(List.of("iothub", "mqtt"), o.destinations().stream().sorted().toList());
+            clock.now = T0.plusSeconds(11);
+            assertEquals(1, o.expire());
+            assertEquals(1, o.count("mqtt", "expired"));
+            assertEquals(0, o.count("iothub", "expired"));
+            assertEquals(1, o.count("iothub", "delivered"));
+            assertEquals(2, o.count("mqtt", "accepted"));
+            assertEquals(2, o.count("iothub", "accepted"));
+            assertEquals(4, o.count("accepted"));
+            assertEquals(1, o.depth("mqtt"));
+            assertEquals(1, o.depth("iothub"));
+        }
+    }
 }

@@ -64,6 +64,10 @@ public final class InferenceBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("outbox")) {
+            OutboxBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Map<String, String> o = options(args);
         Path jar = Path.of(o.getOrDefault("gateway", "runtime/target/osprey.jar"));
         Path modelJar = Path.of(o.getOrDefault("model", "runtime/target/runbundles/export/osprey/osprey-model.blazeface-0.1.0-SNAPSHOT.jar"));
