@@ -78,6 +78,15 @@ public class TelemetryIT extends OspreyTestSupport {
             assertTrue(uplink.toString(), uplink.get("sent").getAsLong() >= 1);
             assertEquals(0, uplink.get("expired").getAsLong());
 
+            // the same figures in the metrics, with the pipeline's
+            HttpAnswer metrics = get("/api/v1/metrics", ADMIN_PASSWORD);
+            assertEquals(200, metrics.status);
+            assertTrue(metrics.body, metrics.body.contains("# TYPE osprey_uplink_sent_total counter"));
+            assertTrue(metrics.body, metrics.body.contains("osprey_uplink_connected{uplink=\"mqtt\"} 1"));
+            assertTrue(metrics.body, metrics.body.contains("osprey_pipeline_frames_processed_total{camera=\"sample\"}"));
+            assertTrue(metrics.body, metrics.body.contains("osprey_model_active{model=\"blazeface\",version=\"1.2.0\",state=\"active\"} 1"));
+            assertEquals(401, get("/api/v1/metrics", null).status);
+
             // commands: getStatus, and selectModel changing the pipeline's configuration
             JsonObject reply = command(subscriber, "getStatus", "{\"requestId\":\"r1\"}");
             assertEquals(reply.toString(), 200, reply.get("status").getAsInt());

@@ -1,11 +1,5 @@
 package org.osprey.telemetry.iothub;
 
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -16,9 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -41,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.gson.Gson;
+import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.google.gson.reflect.TypeToken;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
@@ -75,7 +67,7 @@ public class IotHubUplink implements IotHubLink.Handler {
         this.twin = new TwinConfiguration(admin);
         this.twinConfiguration = config.twinConfiguration();
         if (!config._connectionString().isBlank()) {
-            link = IotHubLink.fromConnectionString(config._connectionString().trim(), config.caFile().isBlank() ? null : trusting(Path.of(config.caFile())),
+            link = IotHubLink.fromConnectionString(config._connectionString().trim(), config.caFile().isBlank() ? null : IotHubSSLContext.getSSLContextFromFile(config.caFile()),
                     this);
         } else if (IotHubLink.inEdgeEnvironment(System.getenv())) {
             link = IotHubLink.fromEdgeEnvironment(this);
@@ -92,22 +84,6 @@ public class IotHubUplink implements IotHubLink.Handler {
             return t;
         });
         reporter.scheduleWithFixedDelay(this::reportIfChanged, config.reportSeconds(), config.reportSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            int i = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, c);
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)

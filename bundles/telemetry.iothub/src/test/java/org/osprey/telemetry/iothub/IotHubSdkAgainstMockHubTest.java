@@ -5,12 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -21,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -35,6 +30,7 @@ import org.osprey.testsupport.Mosquitto;
 import org.osprey.testsupport.TestCa;
 
 import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
 /**
@@ -61,7 +57,7 @@ public class IotHubSdkAgainstMockHubTest {
                 + "\nallow_anonymous true\nlistener " + plain + " 127.0.0.1\nallow_anonymous true");
         hub.start();
         responder = new MockIotHub("tcp://127.0.0.1:" + plain);
-        trust = trusting(ca.caFile());
+        trust = IotHubSSLContext.getSSLContextFromFile(ca.caFile().toString());
     }
 
     @AfterClass
@@ -72,21 +68,6 @@ public class IotHubSdkAgainstMockHubTest {
         if (hub != null) {
             hub.stop();
         }
-    }
-
-    static SSLContext trusting(Path pem) throws Exception {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                ks.setCertificateEntry("ca", c);
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     /** Records what the link calls back with. */

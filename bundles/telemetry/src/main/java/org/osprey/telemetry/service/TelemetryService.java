@@ -22,6 +22,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osprey.api.event.VisionEvent;
 import org.osprey.api.event.VisionEventListener;
+import org.osprey.api.metrics.MetricSink;
+import org.osprey.api.metrics.MetricSource;
 import org.osprey.api.telemetry.TelemetryMessage;
 import org.osprey.api.telemetry.Uplink;
 import org.osprey.api.telemetry.UplinkStatus;
@@ -40,9 +42,9 @@ import com.google.gson.Gson;
  * moment an uplink of that name first registered. The event's id is the message id, so receivers can
  * drop the duplicates that at-least-once delivery may bring.
  */
-@Component(service = {VisionEventListener.class, TelemetryService.class}, immediate = true, configurationPid = "org.osprey.telemetry")
+@Component(service = {VisionEventListener.class, TelemetryService.class, MetricSource.class}, immediate = true, configurationPid = "org.osprey.telemetry")
 @Designate(ocd = TelemetryConfiguration.class)
-public class TelemetryService implements VisionEventListener {
+public class TelemetryService implements VisionEventListener, MetricSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryService.class);
     private static final Gson GSON = new Gson();
@@ -148,6 +150,21 @@ public class TelemetryService implements VisionEventListener {
             all.put(name, u);
         }
         return all;
+    }
+
+    /** The figures of {@link #status()} for the metrics endpoint. */
+    @Override
+    public void collect(MetricSink sink) {
+        sink.gauge("osprey_outbox_depth", "messages waiting in the telemetry outbox, all uplinks together", outboxDepth());
+        status().forEach((name, u) -> {
+            sink.gauge("osprey_uplink_connected", "1 while the uplink is connected", Boolean.TRUE.equals(u.get("connected")) ? 1 : 0, "uplink", name);
+            sink.gauge("osprey_uplink_queue_depth", "messages waiting for the uplink", ((Number) u.get("queueDepth")).doubleValue(), "uplink", name);
+            for (String figure : new String[] {"accepted", "sent", "expired", "evicted", "failedAttempts"}) {
+                String metric = "osprey_uplink_" + (figure.equals("failedAttempts") ? "failed_attempts" : figure) + "_total";
+                sink.counter(metric, "messages " + figure + " for the uplink (failed attempts: sends that failed)", ((Number) u.get(figure)).doubleValue(),
+                        "uplink", name);
+            }
+        });
     }
 
     @Deactivate
