@@ -75,16 +75,82 @@ public class MqttForwardingTest {
         return subscriber;
     }
 
+    /** A broker the test can stop and start again, keeping its sessions. */
+    interface Restartable {
+        String url();
+
+        void stop() throws Exception;
+
+        void start() throws Exception;
+    }
+
     @Test
-    public void eventsAcceptedWhileTheBrokerIsDownArriveAllInOrder() throws Exception {
+    public void eventsAcceptedWhileMosquittoIsDownArriveAllInOrder() throws Exception {
         broker = Mosquitto.anonymous(dir("broker"));
+        eventsAcceptedWhileTheBrokerIsDownArriveAllInOrder(new Restartable() {
+            @Override
+            public String url() {
+                return broker.url();
+            }
+
+            @Override
+            public void stop() throws Exception {
+                broker.stop();
+            }
+
+            @Override
+            public void start() throws Exception {
+                broker.start();
+            }
+        });
+    }
+
+    /** The same with HiveMQ CE, embedded in the test JVM, its sessions in a data folder. */
+    @Test
+    public void eventsAcceptedWhileHiveMqIsDownArriveAllInOrder() throws Exception {
+        int port = Mosquitto.freePort();
+        Path conf = java.nio.file.Files.createDirectories(dir("hivemq-conf"));
+        java.nio.file.Files.writeString(conf.resolve("config.xml"), "<?xml version=\"1.0\"?>\n<hivemq><listeners><tcp-listener><port>" + port
+                + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners><anonymous-usage-statistics><enabled>false"
+                + "</enabled></anonymous-usage-statistics></hivemq>\n");
+        // a new instance on the same folders for each start: one instance does not start twice in a JVM (its metrics clash)
+        com.hivemq.embedded.EmbeddedHiveMQ[] hivemq = new com.hivemq.embedded.EmbeddedHiveMQ[1];
+        Restartable b = new Restartable() {
+            @Override
+            public String url() {
+                return "tcp://127.0.0.1:" + port;
+            }
+
+            @Override
+            public void stop() throws Exception {
+                hivemq[0].close();
+            }
+
+            @Override
+            public void start() throws Exception {
+                hivemq[0] = com.hivemq.embedded.EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
+                        .withDataFolder(java.nio.file.Files.createDirectories(dir("hivemq-data")))
+                        .withExtensionsFolder(java.nio.file.Files.createDirectories(dir("hivemq-extensions"))).build();
+                hivemq[0].start().join();
+            }
+        };
+        b.start();
+        try {
+            eventsAcceptedWhileTheBrokerIsDownArriveAllInOrder(b);
+        } finally {
+            b.stop();
+        }
+    }
+
+    /** 20 events sent, the broker stopped, 20 more accepted, the broker started: all 40 arrive, in order, once each after de-duplication. */
+    private void eventsAcceptedWhileTheBrokerIsDownArriveAllInOrder(Restartable b) throws Exception {
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(false);
         o.setAutomaticReconnect(true);
-        MqttClient subscriber = subscriber(broker.url(), received, o);
+        MqttClient subscriber = subscriber(b.url(), received, o);
         try (Outbox outbox = new Outbox(dir("outbox.mv.db"), 10_000, Clock.systemUTC());
-                MqttLink link = new MqttLink(settings(broker.url(), "osprey-test-gateway"), null);
+                MqttLink link = new MqttLink(settings(b.url(), "osprey-test-gateway"), null);
                 Forwarder forwarder = new Forwarder(outbox, "mqtt", link, 0)) {
             for (int i = 0; i < 20; i++) {
                 outbox.accept("mqtt", event(i));
@@ -92,7 +158,7 @@ public class MqttForwardingTest {
             forwarder.nudge();
             awaitUnique(received, 20, 20_000);
 
-            broker.stop();
+            b.stop();
             for (int i = 20; i < 40; i++) {
                 outbox.accept("mqtt", event(i));
             }
@@ -100,7 +166,7 @@ public class MqttForwardingTest {
             Thread.sleep(1500);
             assertFalse(link.status().connected());
             assertTrue("the broker is down: nothing more can be sent", outbox.size() > 0);
-            broker.start();
+            b.start();
             long deadline = System.currentTimeMillis() + 60_000;
             while (outbox.size() > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
