@@ -3,11 +3,8 @@ package org.osprey.runtime.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,8 @@ import org.junit.Test;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import org.osprey.testsupport.Mosquitto;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -31,19 +30,18 @@ import com.google.gson.JsonParser;
  */
 public class TelemetryIT extends OspreyTestSupport {
 
+    @Override
+    protected org.ops4j.pax.exam.Option[] extraOptions() {
+        return new org.ops4j.pax.exam.Option[] {testSupport()};
+    }
+
     @Test
     public void eventsReachTheBroker() throws Exception {
-        int port = freePort();
-        Path dir = Files.createTempDirectory("mosquitto");
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\nuser " + System.getProperty("user.name") + "\n");
-        String mosquitto = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
-        Process broker = new ProcessBuilder(mosquitto, "-c", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        Mosquitto broker = Mosquitto.anonymous(Files.createTempDirectory("mosquitto"));
         Configuration config = null;
         MqttClient subscriber = null;
         try {
-            awaitPort(port);
-            String url = "tcp://127.0.0.1:" + port;
+            String url = broker.url();
             List<JsonObject> events = new CopyOnWriteArrayList<>();
             Map<String, String> status = new ConcurrentHashMap<>();
             subscriber = new MqttClient(url, "it-subscriber", new MemoryPersistence());
@@ -115,8 +113,7 @@ public class TelemetryIT extends OspreyTestSupport {
                 subscriber.disconnectForcibly(1000);
                 subscriber.close();
             }
-            broker.destroy();
-            broker.waitFor();
+            broker.stop();
         }
     }
 
@@ -137,17 +134,5 @@ public class TelemetryIT extends OspreyTestSupport {
             }
         }
         throw new AssertionError("no pipeline for " + camera);
-    }
-
-    private static void awaitPort(int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not start");
     }
 }
