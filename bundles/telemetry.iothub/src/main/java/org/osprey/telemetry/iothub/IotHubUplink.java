@@ -55,9 +55,14 @@ public class IotHubUplink implements IotHubLink.Handler {
     private final Map<String, GatewayCommand> commands = new ConcurrentHashMap<>();
     private final TwinConfiguration twin;
     private final boolean twinConfiguration;
-    private IotHubLink link;
+    private volatile IotHubLink link;
     private ServiceRegistration<Uplink> registration;
-    private ScheduledExecutorService reporter;
+    // made before the link, whose callbacks start at once and use it
+    private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "osprey-iothub-report");
+        t.setDaemon(true);
+        return t;
+    });
     private Map<String, Object> reported = Map.of();
     private long reportedAt;
     private volatile Map<String, Object> desiredOutcome = Map.of("version", 0);
@@ -78,11 +83,6 @@ public class IotHubUplink implements IotHubLink.Handler {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Uplink.NAME, "iothub");
         registration = context.registerService(Uplink.class, link, properties);
-        reporter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "osprey-iothub-report");
-            t.setDaemon(true);
-            return t;
-        });
         reporter.scheduleWithFixedDelay(this::reportIfChanged, config.reportSeconds(), config.reportSeconds(), TimeUnit.SECONDS);
     }
 
@@ -202,9 +202,7 @@ public class IotHubUplink implements IotHubLink.Handler {
         if (registration != null) {
             registration.unregister();
         }
-        if (reporter != null) {
-            reporter.shutdownNow();
-        }
+        reporter.shutdownNow();
         if (link != null) {
             link.close();
         }
