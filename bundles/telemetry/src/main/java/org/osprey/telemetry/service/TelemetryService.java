@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,6 +49,16 @@ public class TelemetryService implements VisionEventListener, MetricSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryService.class);
     private static final Gson GSON = new Gson();
+    /** A figure of status() as a counter in the metrics. */
+    private record Counter(String figure, String metric, String help) {
+    }
+
+    private static final List<Counter> COUNTERS = List.of(
+            new Counter("accepted", "osprey_uplink_accepted_total", "messages stored for the uplink"),
+            new Counter("sent", "osprey_uplink_sent_total", "messages the uplink's far side acknowledged"),
+            new Counter("expired", "osprey_uplink_expired_total", "messages dropped undelivered after their time to live"),
+            new Counter("evicted", "osprey_uplink_evicted_total", "messages dropped undelivered because the outbox was full"),
+            new Counter("failedAttempts", "osprey_uplink_failed_attempts_total", "sends that failed and were retried"));
 
     private final Outbox outbox;
     private final Duration ttl;
@@ -159,10 +170,8 @@ public class TelemetryService implements VisionEventListener, MetricSource {
         status().forEach((name, u) -> {
             sink.gauge("osprey_uplink_connected", "1 while the uplink is connected", Boolean.TRUE.equals(u.get("connected")) ? 1 : 0, "uplink", name);
             sink.gauge("osprey_uplink_queue_depth", "messages waiting for the uplink", ((Number) u.get("queueDepth")).doubleValue(), "uplink", name);
-            for (String figure : new String[] {"accepted", "sent", "expired", "evicted", "failedAttempts"}) {
-                String metric = "osprey_uplink_" + (figure.equals("failedAttempts") ? "failed_attempts" : figure) + "_total";
-                sink.counter(metric, "messages " + figure + " for the uplink (failed attempts: sends that failed)", ((Number) u.get(figure)).doubleValue(),
-                        "uplink", name);
+            for (Counter c : COUNTERS) {
+                sink.counter(c.metric(), c.help(), ((Number) u.get(c.figure())).doubleValue(), "uplink", name);
             }
         });
     }
