@@ -113,6 +113,34 @@ public class LauncherIT {
     }
 
     @Test
+    public void wrongPasswordsLockTheAddressOutOfTheConsoleAndTheApiForAWhile() throws Exception {
+        int port = OspreyTestSupport.freePort();
+        Path dir = folder.newFolder("throttle").toPath();
+        String password = "correct horse battery";
+        start(dir, Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD", password));
+        await(port, "/health", null, 200, 30_000);
+        await(port, "/api/v1/models", password, 200, 10_000);
+        // five free attempts, spread over the console and the API; the sixth locks the address for 1 s
+        for (int i = 0; i < 6; i++) {
+            assertEquals("wrong password " + (i + 1), 401, get(port, i % 2 == 0 ? "/system/console/bundles.json" : "/api/v1/models", "guess" + i).statusCode());
+        }
+        for (String path : new String[] {"/system/console/bundles.json", "/api/v1/models"}) {
+            HttpResponse<String> locked = get(port, path, password);
+            assertEquals("even the right password is refused while locked: " + path, 429, locked.statusCode());
+            assertEquals("1", locked.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(locked.body(), locked.body().contains("too many wrong admin passwords"));
+        }
+        assertEquals("routes without the password are not concerned", 200, get(port, "/health", null).statusCode());
+        Thread.sleep(1100);
+        assertEquals("the right password after the lock-out", 200, get(port, "/api/v1/models", password).statusCode());
+        assertEquals("and the address starts afresh", 401, get(port, "/api/v1/models", "guess").statusCode());
+        assertEquals(200, get(port, "/system/console/bundles.json", password).statusCode());
+        String log = Files.readString(output);
+        assertTrue(log, log.contains("Wrong admin password from ") && log.contains("the address is refused for 1 s"));
+        assertFalse("no password in the log", log.contains("guess") || log.contains(password));
+    }
+
+    @Test
     public void wrongValuesStopTheStartWithOneClearLine() throws Exception {
         Path dir = folder.newFolder("bad").toPath();
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
