@@ -85,6 +85,20 @@ public class RuntimeIT extends OspreyTestSupport {
         assertEquals(context.getBundles().length, json.getAsJsonArray("data").size());
     }
 
+    @Test
+    public void webConsoleShowsTheDeclarativeServicesComponents() throws Exception {
+        HttpAnswer answer = awaitStatus("/system/console/components.json", ADMIN_PASSWORD, 200, 20_000);
+        JsonObject throttle = null;
+        for (var c : JsonParser.parseString(answer.body).getAsJsonObject().getAsJsonArray("data")) {
+            if ("org.osprey.http.auth.LoginThrottle".equals(c.getAsJsonObject().get("name").getAsString())) {
+                throttle = c.getAsJsonObject();
+            }
+        }
+        assertTrue(answer.body, throttle != null);
+        assertEquals(throttle.toString(), "active", throttle.get("state").getAsString());
+        assertEquals("configurable from the same page", "org.osprey.http.auth", throttle.get("configurable").getAsString());
+    }
+
     private boolean installed(String symbolicName) {
         for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())) {
