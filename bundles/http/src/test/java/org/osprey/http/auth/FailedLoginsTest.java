@@ -4,40 +4,15 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import org.junit.Test;
+import org.osprey.testsupport.TestClock;
 
 public class FailedLoginsTest {
 
-    private static final class TestClock extends Clock {
-        long millis = 1_000_000;
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
     private final FailedLogins logins = new FailedLogins(3, Duration.ofSeconds(10), clock);
 
     @Test
@@ -49,9 +24,9 @@ public class FailedLoginsTest {
         assertEquals(Duration.ofSeconds(1), logins.failed("10.0.0.1"));
         assertEquals(Duration.ofSeconds(1), logins.lockedFor("10.0.0.1"));
         assertEquals("another address is not concerned", Duration.ZERO, logins.lockedFor("10.0.0.2"));
-        clock.millis += 400;
+        clock.advance(Duration.ofMillis(400));
         assertEquals(Duration.ofMillis(600), logins.lockedFor("10.0.0.1"));
-        clock.millis += 600;
+        clock.advance(Duration.ofMillis(600));
         assertEquals(Duration.ZERO, logins.lockedFor("10.0.0.1"));
         assertEquals(Duration.ofSeconds(2), logins.failed("10.0.0.1"));
         assertEquals(Duration.ofSeconds(4), logins.failed("10.0.0.1"));
@@ -68,7 +43,7 @@ public class FailedLoginsTest {
         for (int i = 0; i < 4; i++) {
             logins.failed("10.0.0.1");
         }
-        clock.millis += 1000;
+        clock.advance(Duration.ofMillis(1000));
         logins.succeeded("10.0.0.1");
         for (int i = 0; i < 3; i++) {
             assertEquals(Duration.ZERO, logins.failed("10.0.0.1"));
@@ -82,7 +57,7 @@ public class FailedLoginsTest {
             logins.failed("10.0.0.1");
         }
         assertTrue(logins.lockedFor("10.0.0.1").toMillis() > 0);
-        clock.millis += FailedLogins.FORGET_AFTER.toMillis() + 10_000;
+        clock.advance(Duration.ofMillis(FailedLogins.FORGET_AFTER.toMillis() + 10_000));
         assertEquals(0, logins.addresses());
         assertEquals("free attempts again", Duration.ZERO, logins.failed("10.0.0.1"));
     }

@@ -222,7 +222,13 @@ public final class MqttLink implements Uplink, AutoCloseable {
         } catch (MqttException e) {
             LOG.debug("MQTT disconnect: {}", e.toString());
         } finally {
-            client.close(true);
+            try {
+                client.close(true);
+            } catch (MqttException connectingOrConnected) {
+                // an attempt still under way (a TLS handshake, a broker slow to answer): cut it, then close
+                client.disconnectForcibly(0, 1000, false);
+                client.close(true);
+            }
         }
     }
 }

@@ -252,6 +252,36 @@ public class MqttForwardingTest {
     }
 
     /**
+     * Closing (a configuration change, a bundle stop) while an attempt is still under way, against a
+     * server that takes the connection and never answers: no "connect already in progress", no waiting
+     * for the 10 s connect timeout, and none of Osprey's threads left behind. (Paho's own connect thread
+     * can be: eclipse-paho/paho.mqtt.java#850, open in 1.2.5.)
+     */
+    @Test
+    public void closingWhileAConnectIsUnderWayIsClean() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 5; i++) {
+                MqttLink link = new MqttLink(new MqttLink.Settings("tcp://127.0.0.1:" + silent.getLocalPort(), "osprey-silent-" + i, "test",
+                        null, null, null, null, null, true), null);
+                try (java.net.Socket accepted = silent.accept()) {
+                    long start = System.nanoTime();
+                    link.close();
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue("closed in " + millis + " ms, not after the 10 s connect timeout", millis < 8000);
+                    assertFalse(link.status().connected());
+                }
+            }
+        }
+        long deadline = System.currentTimeMillis() + 3000;
+        while (System.currentTimeMillis() < deadline
+                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("osprey-mqtt-"))) {
+            Thread.sleep(50);
+        }
+        assertTrue("no connector thread left: " + Thread.getAllStackTraces().keySet(), Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("osprey-mqtt-")));
+    }
+
+    /**
      * A broker that wants client certificates: with the gateway's certificate (and key, PKCS#8 from
      * openssl) events flow and the broker knows the gateway by the certificate's name; without one, the
      * TLS handshake is refused and nothing is sent.

@@ -3,14 +3,13 @@ package org.osprey.telemetry.outbox;
 import static org.junit.Assert.assertEquals;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.Rule;
 import org.junit.Test;
+import org.osprey.testsupport.TestClock;
 import org.junit.rules.TemporaryFolder;
 import org.osprey.api.telemetry.TelemetryMessage;
 
@@ -21,27 +20,7 @@ public class OutboxTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = new TestClock(T0);
 
     private static TelemetryMessage message(String id, Duration ttl) {
         return TelemetryMessage.builder("appeared", "{\"label\":\"" + id + "\"}").id(id).camera("door").created(T0).expiresAt(T0.plus(ttl))
@@ -84,7 +63,7 @@ public class OutboxTest {
         try (Outbox o = new Outbox(file(), 100, clock)) {
             o.accept("mqtt", message("short", Duration.ofSeconds(10)));
             o.accept("mqtt", message("long", Duration.ofHours(2)));
-            clock.now = T0.plusSeconds(11);
+            clock.advance(Duration.ofSeconds(11));
             assertEquals("an expired message is not sent", List.of("long"), o.next("mqtt", 10).stream().map(e -> e.message().id()).toList());
             assertEquals(1, o.expire());
             assertEquals(0, o.expire());
@@ -120,7 +99,7 @@ public class OutboxTest {
         }
         try (Outbox o = new Outbox(file, 100, clock)) {
             assertEquals(List.of("iothub", "mqtt"), o.destinations().stream().sorted().toList());
-            clock.now = T0.plusSeconds(11);
+            clock.advance(Duration.ofSeconds(11));
             assertEquals(1, o.expire());
             assertEquals(1, o.count("mqtt", "expired"));
             assertEquals(0, o.count("iothub", "expired"));
