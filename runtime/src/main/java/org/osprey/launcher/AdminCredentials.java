@@ -44,12 +44,15 @@ final class AdminCredentials {
     }
 
     /**
-     * The password from the environment wins; else the stored hash; else a new password is generated,
+     * The password (or its hash) from the environment wins; else the stored hash; else a new password is generated,
      * its hash stored in the data folder, and the password returned once for printing.
      */
-    static Resolved resolve(String passwordFromEnvironment, Path dataDir) throws LaunchException {
+    static Resolved resolve(String passwordFromEnvironment, String hashFromEnvironment, Path dataDir) throws LaunchException {
         if (passwordFromEnvironment != null) {
             return new Resolved(hash(passwordFromEnvironment.strip()), null);
+        }
+        if (hashFromEnvironment != null) {
+            return new Resolved(hashFromEnvironment, null);
         }
         Path file = dataDir.resolve(FILE_NAME);
         try {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's start-up settings, read from the OSPREY_* environment variables and checked before the
@@ -20,23 +21,27 @@ final class LaunchSettings {
     static final String DATA = "OSPREY_DATA";
     static final String DEPLOY = "OSPREY_DEPLOY";
     static final String ADMIN_PASSWORD = "OSPREY_ADMIN_PASSWORD";
+    static final String ADMIN_PASSWORD_HASH = "OSPREY_ADMIN_PASSWORD_HASH";
     static final String LOG_LEVEL = "OSPREY_LOG_LEVEL";
 
     static final int DEFAULT_HTTP_PORT = 8885;
     static final int MIN_PASSWORD_LENGTH = 8;
+    private static final Pattern UNEXPANDED = Pattern.compile("\\$(\\{[A-Za-z_][A-Za-z0-9_]*\\}|[A-Za-z_][A-Za-z0-9_]*)");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
 
     final int httpPort;
     final Path dataDir;
     final Path deployDir;
     final String adminPassword;
+    final String adminPasswordHash;
     final String logLevel;
 
-    private LaunchSettings(int httpPort, Path dataDir, Path deployDir, String adminPassword, String logLevel) {
+    private LaunchSettings(int httpPort, Path dataDir, Path deployDir, String adminPassword, String adminPasswordHash, String logLevel) {
         this.httpPort = httpPort;
         this.dataDir = dataDir;
         this.deployDir = deployDir;
         this.adminPassword = adminPassword;
+        this.adminPasswordHash = adminPasswordHash;
         this.logLevel = logLevel;
     }
 
@@ -46,16 +51,32 @@ final class LaunchSettings {
         Path data = writableFolder(DATA, env.getOrDefault(DATA, "data"));
         Path deploy = readableFolder(DEPLOY, env.getOrDefault(DEPLOY, "deploy"));
         String password = env.get(ADMIN_PASSWORD);
+        String hash = env.get(ADMIN_PASSWORD_HASH);
+        for (String variable : new String[] {ADMIN_PASSWORD, ADMIN_PASSWORD_HASH}) {
+            String value = env.get(variable);
+            // a deployment tool that found no value leaves the reference: it must not become the password
+            if (value != null && UNEXPANDED.matcher(value.strip()).matches()) {
+                throw new LaunchException(variable + " is \"" + value.strip() + "\", a variable reference that was not expanded"
+                        + " (set it in the deployment's .env, or unset it to have a password generated)");
+            }
+        }
+        if (password != null && hash != null) {
+            throw new LaunchException("set " + ADMIN_PASSWORD + " or " + ADMIN_PASSWORD_HASH + ", not both");
+        }
         if (password != null && password.strip().length() < MIN_PASSWORD_LENGTH) {
             throw new LaunchException(ADMIN_PASSWORD + " must have at least " + MIN_PASSWORD_LENGTH
                     + " characters (unset it to have a password generated)");
+        }
+        if (hash != null && !AdminCredentials.isHash(hash.strip())) {
+            throw new LaunchException(ADMIN_PASSWORD_HASH + " must be a hash as `java -jar osprey.jar hash-password` prints it"
+                    + " ({sha-256}<salt>-<iterations>-<digest>)");
         }
         String level = env.getOrDefault(LOG_LEVEL, "info").strip().toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             throw new LaunchException(LOG_LEVEL + " must be one of trace, debug, info, warn, error, off; got \""
                     + env.get(LOG_LEVEL) + "\"");
         }
-        return new LaunchSettings(port, data, deploy, password, level);
+        return new LaunchSettings(port, data, deploy, password, hash == null ? null : hash.strip(), level);
     }
 
     private static int port(String value) throws LaunchException {

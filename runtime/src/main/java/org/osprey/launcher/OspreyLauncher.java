@@ -1,7 +1,19 @@
 package org.osprey.launcher;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.reflect.InvocationTargetException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Main class of the executable osprey.jar. Reads and checks the OSPREY_* variables, turns them into
@@ -18,12 +30,21 @@ public final class OspreyLauncher {
     }
 
     public static void main(String[] args) throws Throwable {
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            hashPassword();
+            return;
+        }
         LaunchSettings settings;
         AdminCredentials.Resolved admin;
         try {
+            String unsupported = Platform.unsupported(System.getProperty("os.name"), System.getProperty("os.arch"));
+            if (unsupported != null) {
+                throw new LaunchException(unsupported);
+            }
             settings = LaunchSettings.fromEnvironment(System.getenv());
             settings.checkPortFree();
-            admin = AdminCredentials.resolve(settings.adminPassword, settings.dataDir);
+            admin = AdminCredentials.resolve(settings.adminPassword, settings.adminPasswordHash, settings.dataDir);
+            migrateStorage(settings.dataDir.resolve("framework"));
         } catch (LaunchException e) {
             System.err.println("osprey: " + e.getMessage());
             System.exit(EXIT_BAD_SETTINGS);
@@ -47,6 +68,59 @@ public final class OspreyLauncher {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * {@code java -jar osprey.jar hash-password}: reads a password (the first line of standard input, or
+     * typed without echo) and prints the hash {@code OSPREY_ADMIN_PASSWORD_HASH} takes, so a deployment
+     * manifest need not carry the password.
+     */
+    private static void hashPassword() throws IOException {
+        Console console = System.console();
+        String password;
+        if (console != null) {
+            char[] typed = console.readPassword("Admin password: ");
+            password = typed == null ? null : new String(typed);
+        } else {
+            password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        }
+        if (password == null || password.strip().length() < LaunchSettings.MIN_PASSWORD_LENGTH) {
+            System.err.println("osprey: the password must have at least " + LaunchSettings.MIN_PASSWORD_LENGTH + " characters");
+            System.exit(EXIT_BAD_SETTINGS);
+        }
+        System.out.println(AdminCredentials.hash(password.strip()));
+    }
+
+    /** Cleans the framework storage of bundles an older osprey.jar installed and this one no longer has. */
+    private static void migrateStorage(Path storage) throws LaunchException {
+        Set<String> embedded = embeddedBundles();
+        if (embedded.isEmpty()) {
+            return; // not started from osprey.jar (an IDE, a test): nothing to compare with
+        }
+        try {
+            for (String location : FrameworkStorage.removeObsolete(storage, embedded)) {
+                System.out.println("osprey: removed " + location + " from " + storage + ": this osprey.jar no longer has it");
+            }
+        } catch (IOException e) {
+            throw new LaunchException("cannot migrate the framework storage " + storage + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The bundles inside the running osprey.jar, as the locations bnd's launcher installs them from ({@code jar/NAME.jar}). */
+    private static Set<String> embeddedBundles() {
+        Set<String> names = new HashSet<>();
+        try {
+            Path self = Path.of(OspreyLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                return names;
+            }
+            try (JarFile jar = new JarFile(self.toFile())) {
+                jar.stream().map(JarEntry::getName).filter(n -> n.startsWith("jar/") && n.endsWith(".jar")).forEach(names::add);
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            System.err.println("osprey: cannot list the bundles inside osprey.jar (" + e + "); the framework storage is not migrated");
+        }
+        return names;
     }
 
     // the few libraries that log through java.util.logging: one line per record, warnings only

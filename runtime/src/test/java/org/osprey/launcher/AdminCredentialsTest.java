@@ -35,7 +35,7 @@ public class AdminCredentialsTest {
     @Test
     public void aGeneratedPasswordIsStoredOnlyAsAHashAndReturnedOnce() throws Exception {
         Path data = tmp.getRoot().toPath();
-        AdminCredentials.Resolved first = AdminCredentials.resolve(null, data);
+        AdminCredentials.Resolved first = AdminCredentials.resolve(null, null, data);
         assertNotNull(first.generatedPassword);
         assertEquals(20, first.generatedPassword.length());
         String stored = Files.readString(data.resolve(AdminCredentials.FILE_NAME)).strip();
@@ -43,7 +43,7 @@ public class AdminCredentialsTest {
         assertFalse(stored.contains(first.generatedPassword));
         assertTrue(AdminCredentials.matches(stored, first.generatedPassword));
 
-        AdminCredentials.Resolved second = AdminCredentials.resolve(null, data);
+        AdminCredentials.Resolved second = AdminCredentials.resolve(null, null, data);
         assertNull("not generated (nor printed) again", second.generatedPassword);
         assertEquals(first.hash, second.hash);
     }
@@ -51,7 +51,7 @@ public class AdminCredentialsTest {
     @Test
     public void thePasswordFromTheEnvironmentIsNeitherStoredNorReturned() throws Exception {
         Path data = tmp.getRoot().toPath();
-        AdminCredentials.Resolved r = AdminCredentials.resolve("from the environment", data);
+        AdminCredentials.Resolved r = AdminCredentials.resolve("from the environment", null, data);
         assertNull(r.generatedPassword);
         assertTrue(AdminCredentials.matches(r.hash, "from the environment"));
         assertFalse(Files.exists(data.resolve(AdminCredentials.FILE_NAME)));
@@ -61,7 +61,7 @@ public class AdminCredentialsTest {
     public void aDamagedCredentialsFileIsReportedNotReplaced() throws Exception {
         Path data = tmp.getRoot().toPath();
         Files.writeString(data.resolve(AdminCredentials.FILE_NAME), "garbage");
-        LaunchException e = assertThrows(LaunchException.class, () -> AdminCredentials.resolve(null, data));
+        LaunchException e = assertThrows(LaunchException.class, () -> AdminCredentials.resolve(null, null, data));
         assertTrue(e.getMessage(), e.getMessage().contains("is damaged"));
         assertEquals("garbage", Files.readString(data.resolve(AdminCredentials.FILE_NAME)));
     }

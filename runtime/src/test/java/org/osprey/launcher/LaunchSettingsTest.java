@@ -77,4 +77,33 @@ public class LaunchSettingsTest {
                 () -> LaunchSettings.fromEnvironment(env("OSPREY_LOG_LEVEL", "verbose")));
         assertTrue(e.getMessage(), e.getMessage().contains("\"verbose\""));
     }
+
+    /** A manifest whose variable had no value hands over the literal reference: it must not become the password. */
+    @Test
+    public void anUnexpandedVariableReferenceIsRefusedAsThePassword() {
+        for (String literal : new String[] {"$OSPREY_ADMIN_PASSWORD", "${OSPREY_ADMIN_PASSWORD}", " $ADMIN_PW "}) {
+            LaunchException e = assertThrows(LaunchException.class, () -> LaunchSettings.fromEnvironment(env("OSPREY_ADMIN_PASSWORD", literal)));
+            assertTrue(e.getMessage(), e.getMessage().contains("not expanded"));
+        }
+        LaunchException e = assertThrows(LaunchException.class, () -> LaunchSettings.fromEnvironment(env("OSPREY_ADMIN_PASSWORD_HASH", "${HASH}")));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("OSPREY_ADMIN_PASSWORD_HASH is"));
+    }
+
+    @Test
+    public void aPasswordThatMerelyContainsADollarIsFine() throws Exception {
+        assertEquals("pa$$word-with-$SIGN", LaunchSettings.fromEnvironment(env("OSPREY_ADMIN_PASSWORD", "pa$$word-with-$SIGN")).adminPassword);
+    }
+
+    @Test
+    public void aHashInsteadOfThePassword() throws Exception {
+        String hash = AdminCredentials.hash("correct horse battery");
+        LaunchSettings s = LaunchSettings.fromEnvironment(env("OSPREY_ADMIN_PASSWORD_HASH", hash + "\n"));
+        assertEquals(hash, s.adminPasswordHash);
+        assertTrue(AdminCredentials.matches(AdminCredentials.resolve(null, s.adminPasswordHash, s.dataDir).hash, "correct horse battery"));
+        LaunchException bad = assertThrows(LaunchException.class, () -> LaunchSettings.fromEnvironment(env("OSPREY_ADMIN_PASSWORD_HASH", "secret")));
+        assertTrue(bad.getMessage(), bad.getMessage().contains("hash-password"));
+        LaunchException both = assertThrows(LaunchException.class,
+                () -> LaunchSettings.fromEnvironment(env("OSPREY_ADMIN_PASSWORD_HASH", hash, "OSPREY_ADMIN_PASSWORD", "correct horse battery")));
+        assertTrue(both.getMessage(), both.getMessage().contains("not both"));
+    }
 }

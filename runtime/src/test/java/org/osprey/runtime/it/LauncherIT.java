@@ -151,6 +151,112 @@ public class LauncherIT {
         assertRefused(dir, Map.of("OSPREY_DEPLOY", file.toString()), "OSPREY_DEPLOY must be a folder");
         assertRefused(dir, Map.of("OSPREY_ADMIN_PASSWORD", "short"), "OSPREY_ADMIN_PASSWORD must have at least 8");
         assertRefused(dir, Map.of("OSPREY_LOG_LEVEL", "chatty"), "OSPREY_LOG_LEVEL must be one of");
+        // what an IoT Edge manifest hands over when its .env had no value: never a password
+        assertRefused(dir, Map.of("OSPREY_ADMIN_PASSWORD", "$OSPREY_ADMIN_PASSWORD"), "a variable reference that was not expanded");
+        assertRefused(dir, Map.of("OSPREY_ADMIN_PASSWORD_HASH", "${OSPREY_ADMIN_PASSWORD_HASH}"), "a variable reference that was not expanded");
+    }
+
+    @Test
+    public void anUnsupportedPlatformIsSaidInOneLine() throws Exception {
+        Path dir = folder.newFolder("arm32").toPath();
+        assertRefused(dir, Map.of(), "this platform (Linux arm) is not supported", "-Dos.arch=arm");
+        assertRefused(dir, Map.of(), "this platform (Windows 11 amd64) is not supported", "-Dos.name=Windows 11", "-Dos.arch=amd64");
+    }
+
+    /** A manifest can carry the hash instead of the password: hash-password makes it, OSPREY_ADMIN_PASSWORD_HASH takes it. */
+    @Test
+    public void aHashFromHashPasswordIsTheAdminPassword() throws Exception {
+        Process hashing = new ProcessBuilder(java(), "-jar", jar().toString(), "hash-password").redirectErrorStream(true).start();
+        hashing.getOutputStream().write("correct horse battery\n".getBytes(StandardCharsets.UTF_8));
+        hashing.getOutputStream().close();
+        assertTrue(hashing.waitFor(30, TimeUnit.SECONDS));
+        String hash = new String(hashing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(hash, 0, hashing.exitValue());
+        assertTrue(hash, hash.startsWith("{sha-256}") && !hash.contains("correct"));
+
+        int port = OspreyTestSupport.freePort();
+        Path dir = folder.newFolder("hash").toPath();
+        start(dir, Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD_HASH", hash));
+        await(port, "/health", null, 200, 30_000);
+        assertEquals(200, await(port, "/system/console/bundles.json", "correct horse battery", 200, 10_000).statusCode());
+        assertEquals("the hash is not the password", 401, get(port, "/system/console/bundles.json", hash).statusCode());
+        assertFalse("nothing generated", Files.exists(dir.resolve("data/admin.credentials")));
+    }
+
+    /**
+     * A data folder an older osprey.jar made: the bundles it installed from inside itself that this jar no
+     * longer has (here a gson the jar has since replaced) are removed from the framework storage before
+     * Felix starts; bundles installed from elsewhere stay. /health/ready waits for the default model.
+     */
+    @Test
+    public void aDataFolderFromAnOlderJarIsMigratedAndReadinessWaitsForTheDefaultModel() throws Exception {
+        int port = OspreyTestSupport.freePort();
+        Path dir = folder.newFolder("older").toPath();
+        Map<String, String> env = Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD", "correct horse battery");
+        start(dir, env);
+        awaitBody(port, "/health/ready", 200, "\"ready\":true");
+        stop();
+
+        Path storage = dir.resolve("data/framework");
+        Path gson;
+        try (var dirs = Files.list(storage)) {
+            gson = dirs.filter(d -> Files.exists(d.resolve("bundle.info"))).filter(d -> {
+                try {
+                    return Files.readString(d.resolve("bundle.info")).contains("jar/gson-");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).findFirst().orElseThrow();
+        }
+        Path stale = storage.resolve("bundle9999");
+        copyTree(gson, stale);
+        java.util.List<String> info = new java.util.ArrayList<>(Files.readAllLines(stale.resolve("bundle.info")));
+        info.set(0, "9999");
+        info.set(1, "jar/gson-2.10.1.jar");
+        Files.write(stale.resolve("bundle.info"), info);
+        // and one the user installed: never touched
+        Path users = storage.resolve("bundle9998");
+        copyTree(gson, users);
+        info.set(0, "9998");
+        info.set(1, "file:/opt/extra/gson-2.10.1.jar");
+        Files.write(users.resolve("bundle.info"), info);
+
+        Files.writeString(dir.resolve("deploy/org.osprey.http.inference.cfg"), "defaultModel=fruit\n");
+        start(dir, env);
+        awaitBody(port, "/health", 200, "\"status\":\"up\"");
+        HttpResponse<String> ready = get(port, "/health/ready", null);
+        assertEquals(ready.body(), 503, ready.statusCode());
+        assertTrue(ready.body(), ready.body().contains("the default model fruit is not loaded"));
+        String log = Files.readString(output);
+        assertTrue(log, log.contains("osprey: removed jar/gson-2.10.1.jar from " + storage));
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(users));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
+    private HttpResponse<String> awaitBody(int port, String path, int status, String contains) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        HttpResponse<String> last = null;
+        while (System.currentTimeMillis() < deadline) {
+            assertTrue("the gateway is running: " + Files.readString(output), gateway.isAlive());
+            try {
+                last = get(port, path, null);
+                if (last.statusCode() == status && last.body().contains(contains)) {
+                    return last;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(path + " did not answer " + status + " with " + contains + "; last: " + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 
     @Test
@@ -161,8 +267,8 @@ public class LauncherIT {
         }
     }
 
-    private void assertRefused(Path dir, Map<String, String> env, String expected) throws Exception {
-        start(dir, env);
+    private void assertRefused(Path dir, Map<String, String> env, String expected, String... jvmOptions) throws Exception {
+        start(dir, env, jvmOptions);
         assertTrue("the launcher exits", gateway.waitFor(30, TimeUnit.SECONDS));
         String out = Files.readString(output, StandardCharsets.UTF_8).strip();
         assertEquals(out, 2, gateway.exitValue());
@@ -171,10 +277,16 @@ public class LauncherIT {
         assertFalse("no stack trace", out.contains("Exception") && out.contains("\tat "));
     }
 
-    private void start(Path dir, Map<String, String> env) throws IOException {
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void start(Path dir, Map<String, String> env, String... jvmOptions) throws IOException {
         output = dir.resolve("gateway-" + System.nanoTime() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString())
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(java()));
+        command.addAll(java.util.List.of(jvmOptions));
+        command.addAll(java.util.List.of("-jar", jar().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());

@@ -107,8 +107,10 @@ public abstract class OspreyTestSupport {
         List<Option> bundles = new ArrayList<>();
         try (Stream<Path> jars = Files.list(Path.of(dir))) {
             jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jar -> {
-                boolean logging = jar.getFileName().toString().startsWith("slf4j-");
-                bundles.add(bundle(jar.toUri().toString()).startLevel(logging ? 1 : 5));
+                // as the runtime does: logging, then SPI Fly (which weaves Jetty's service loading), before the rest
+                String name = jar.getFileName().toString();
+                boolean first = name.startsWith("slf4j-") || name.startsWith("org.apache.aries.spifly");
+                bundles.add(bundle(jar.toUri().toString()).startLevel(first ? 1 : 5));
             });
         }
         return bundles;

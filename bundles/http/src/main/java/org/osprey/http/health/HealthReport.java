@@ -18,15 +18,21 @@ final class HealthReport {
     final Map<String, Integer> bundles;
     final List<String> inactive;
     final long uptimeSeconds;
+    final Map<String, UplinkHealth> uplinks;
 
-    private HealthReport(String status, Map<String, Integer> bundles, List<String> inactive, long uptimeSeconds) {
+    /** An uplink's connection; {@code reason} (why it is not connected) is null while it is. */
+    record UplinkHealth(boolean connected, String reason) {
+    }
+
+    private HealthReport(String status, Map<String, Integer> bundles, List<String> inactive, long uptimeSeconds, Map<String, UplinkHealth> uplinks) {
         this.status = status;
         this.bundles = bundles;
         this.inactive = inactive;
         this.uptimeSeconds = uptimeSeconds;
+        this.uplinks = uplinks;
     }
 
-    static HealthReport of(Bundle[] all, boolean frameworkActive, long uptimeSeconds) {
+    static HealthReport of(Bundle[] all, boolean frameworkActive, long uptimeSeconds, Map<String, UplinkHealth> uplinks) {
         int active = 0, resolved = 0, installed = 0, starting = 0, stopping = 0, fragments = 0, lazy = 0;
         List<String> inactive = new ArrayList<>();
         for (Bundle b : all) {
@@ -63,6 +69,6 @@ final class HealthReport {
         counts.put("fragments", fragments);
         counts.put("lazy", lazy);
         String status = !frameworkActive || starting > 0 ? "starting" : inactive.isEmpty() ? "up" : "degraded";
-        return new HealthReport(status, counts, inactive, uptimeSeconds);
+        return new HealthReport(status, counts, inactive, uptimeSeconds, uplinks);
     }
 }

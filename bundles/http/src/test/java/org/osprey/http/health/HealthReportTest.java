@@ -38,7 +38,7 @@ public class HealthReportTest {
     @Test
     public void allActiveIsUp() {
         HealthReport r = HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false),
-                bundle("ext", Bundle.RESOLVED, true)}, true, 5);
+                bundle("ext", Bundle.RESOLVED, true)}, true, 5, java.util.Map.of());
         assertEquals("up", r.status);
         assertEquals(2, (int) r.bundles.get("total"));
         assertEquals(1, (int) r.bundles.get("active"));
@@ -49,21 +49,21 @@ public class HealthReportTest {
     @Test
     public void aResolvedBundleMakesItDegradedAndIsNamed() {
         HealthReport r = HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false),
-                bundle("broken", Bundle.RESOLVED, false)}, true, 5);
+                bundle("broken", Bundle.RESOLVED, false)}, true, 5, java.util.Map.of());
         assertEquals("degraded", r.status);
         assertEquals(List.of("broken 1.0.0"), r.inactive);
     }
 
     @Test
     public void startingWhileTheFrameworkStarts() {
-        assertEquals("starting", HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false)}, false, 0).status);
-        assertEquals("starting", HealthReport.of(new Bundle[] {bundle("a", Bundle.STARTING, false)}, true, 0).status);
+        assertEquals("starting", HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false)}, false, 0, java.util.Map.of()).status);
+        assertEquals("starting", HealthReport.of(new Bundle[] {bundle("a", Bundle.STARTING, false)}, true, 0, java.util.Map.of()).status);
     }
 
     /** A lazily activated bundle waits in STARTING until its first class is used: that is up, not starting. */
     @Test
     public void lazyBundlesWaitingForTheirFirstUseAreUp() {
-        HealthReport r = HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false), bundle("paho", Bundle.STARTING, false, true)}, true, 5);
+        HealthReport r = HealthReport.of(new Bundle[] {bundle("a", Bundle.ACTIVE, false), bundle("paho", Bundle.STARTING, false, true)}, true, 5, java.util.Map.of());
         assertEquals("up", r.status);
         assertEquals(1, (int) r.bundles.get("lazy"));
         assertEquals(List.of(), r.inactive);

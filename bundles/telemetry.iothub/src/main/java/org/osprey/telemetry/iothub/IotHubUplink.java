@@ -1,5 +1,6 @@
 package org.osprey.telemetry.iothub;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -32,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.gson.Gson;
-import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.google.gson.reflect.TypeToken;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
@@ -68,14 +68,15 @@ public class IotHubUplink implements IotHubLink.Handler {
     private volatile Map<String, Object> desiredOutcome = Map.of("version", 0);
 
     @Activate
-    public IotHubUplink(BundleContext context, IotHubConfiguration config, @Reference ConfigurationAdmin admin) throws Exception {
+    public IotHubUplink(BundleContext context, IotHubConfiguration config, @Reference ConfigurationAdmin admin) {
         this.twin = new TwinConfiguration(admin);
         this.twinConfiguration = config.twinConfiguration();
+        // the link never fails: it registers at once, so events queue from the first moment, and connects when it can
         if (!config._connectionString().isBlank()) {
-            link = IotHubLink.fromConnectionString(config._connectionString().trim(), config.caFile().isBlank() ? null : IotHubSSLContext.getSSLContextFromFile(config.caFile()),
+            link = IotHubLink.fromConnectionString(config._connectionString().trim(), config.caFile().isBlank() ? null : Path.of(config.caFile().strip()),
                     this);
         } else if (IotHubLink.inEdgeEnvironment(System.getenv())) {
-            link = IotHubLink.fromEdgeEnvironment(this);
+            link = IotHubLink.fromEdgeEnvironment(System.getenv(), this);
         } else {
             LOG.debug("IoT Hub uplink off: no connection string and not inside IoT Edge");
             return;

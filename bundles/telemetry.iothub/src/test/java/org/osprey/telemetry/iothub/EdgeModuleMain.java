@@ -20,7 +20,7 @@ public final class EdgeModuleMain {
     }
 
     public static void main(String[] args) throws Exception {
-        IotHubLink link = IotHubLink.fromEdgeEnvironment(new IotHubLink.Handler() {
+        IotHubLink link = IotHubLink.fromEdgeEnvironment(System.getenv(), new IotHubLink.Handler() {
             @Override
             public DirectMethodResponse method(String name, String jsonPayload) {
                 return new DirectMethodResponse(200, Map.of("module", System.getenv("IOTEDGE_MODULEID")));

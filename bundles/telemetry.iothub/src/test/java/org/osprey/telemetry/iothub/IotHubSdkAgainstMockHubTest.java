@@ -16,7 +16,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import javax.net.ssl.SSLContext;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -30,7 +29,6 @@ import org.osprey.testsupport.Mosquitto;
 import org.osprey.testsupport.TestCa;
 
 import com.google.gson.JsonParser;
-import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
 /**
@@ -46,7 +44,7 @@ public class IotHubSdkAgainstMockHubTest {
 
     static Mosquitto hub;
     static MockIotHub responder;
-    static SSLContext trust;
+    static Path trust;
     static TestCa ca;
 
     @BeforeClass
@@ -57,7 +55,7 @@ public class IotHubSdkAgainstMockHubTest {
                 + "\nallow_anonymous true\nlistener " + plain + " 127.0.0.1\nallow_anonymous true");
         hub.start();
         responder = new MockIotHub("tcp://127.0.0.1:" + plain);
-        trust = IotHubSSLContext.getSSLContextFromFile(ca.caFile().toString());
+        trust = ca.caFile();
     }
 
     @AfterClass

@@ -53,45 +53,66 @@ public final class MqttLink implements Uplink, AutoCloseable {
     private static final byte[] ONLINE = "online".getBytes(StandardCharsets.UTF_8);
     private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
 
+    private final Settings settings;
     private final String broker;
     private final String prefix;
-    private final MqttConnectOptions options;
-    private final MqttAsyncClient client;
     private final CommandHandler commands;
     private final ScheduledExecutorService connector;
     private final ExecutorService commandRunner;
+    /** Made on the first attempt (and again after one that could not make it): a wrong URL or a missing file never fails the start. */
+    private volatile MqttAsyncClient client;
+    private MqttConnectOptions options;
     private volatile boolean closed;
     private volatile String lastError;
     private volatile Instant since = Instant.now();
     private long backoff;
     private volatile long attempts;
 
-    /** @param commands answers {@code cmd/<name>} messages; null: no commands are taken */
-    public MqttLink(Settings s, CommandHandler commands) throws MqttException {
+    /**
+     * Never fails: the client is made and connected in the background; what is wrong with the settings
+     * shows in {@link #status()} and the log, and is tried again with back-off.
+     *
+     * @param commands answers {@code cmd/<name>} messages; null: no commands are taken
+     */
+    public MqttLink(Settings s, CommandHandler commands) {
+        this.settings = s;
         this.broker = s.broker();
         this.prefix = "osprey/" + s.gateway() + "/";
         this.commands = commands;
-        this.client = new MqttAsyncClient(s.broker(), s.clientId(), new MemoryPersistence());
-        this.options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        options.setAutomaticReconnect(false);
-        options.setConnectionTimeout(10);
-        options.setKeepAliveInterval(30);
+        this.connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "osprey-mqtt-connect"));
+        this.commandRunner = Executors.newSingleThreadExecutor(r -> daemon(r, "osprey-mqtt-commands"));
+        connector.execute(this::connect);
+    }
+
+    /** The client and its options from the settings; throws with a reason a user can act on. */
+    private MqttAsyncClient newClient() throws Exception {
+        Settings s = settings;
+        MqttAsyncClient c;
+        try {
+            c = new MqttAsyncClient(s.broker(), s.clientId(), new MemoryPersistence());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a broker URL: \"" + s.broker() + "\" (tcp://host:1883 or ssl://host:8883)");
+        }
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout(10);
+        o.setKeepAliveInterval(30);
         // the broker tells everyone when the gateway is gone
-        options.setWill(prefix + "status", OFFLINE, 1, true);
+        o.setWill(prefix + "status", OFFLINE, 1, true);
         if (s.broker().startsWith("ssl://")) {
-            options.setHttpsHostnameVerificationEnabled(s.verifyHostname());
+            o.setHttpsHostnameVerificationEnabled(s.verifyHostname());
             if (s.caFile() != null || s.certFile() != null) {
-                options.setSocketFactory(Tls.context(s.caFile(), s.certFile(), s.keyFile()).getSocketFactory());
+                o.setSocketFactory(Tls.context(s.caFile(), s.certFile(), s.keyFile()).getSocketFactory());
             }
         } else if (s.caFile() != null || s.certFile() != null) {
             throw new IllegalArgumentException("CA and client certificate files are for ssl:// brokers, not " + s.broker());
         }
         if (s.user() != null && !s.user().isEmpty()) {
-            options.setUserName(s.user());
-            options.setPassword(s.password());
+            o.setUserName(s.user());
+            o.setPassword(s.password());
         }
-        client.setCallback(new MqttCallback() {
+        c.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
                 disconnected(reason(cause));
@@ -109,9 +130,8 @@ public final class MqttLink implements Uplink, AutoCloseable {
                 // completion is handled per publish
             }
         });
-        this.connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "osprey-mqtt-connect"));
-        this.commandRunner = Executors.newSingleThreadExecutor(r -> daemon(r, "osprey-mqtt-commands"));
-        connector.execute(this::connect);
+        options = o;
+        return c;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -121,16 +141,31 @@ public final class MqttLink implements Uplink, AutoCloseable {
     }
 
     private void connect() {
-        if (closed || client.isConnected()) {
+        MqttAsyncClient c = client;
+        if (closed || c != null && c.isConnected()) {
             return;
         }
         attempts++;
-        try {
-            client.connect(options).waitForCompletion(15_000);
-            if (commands != null) {
-                client.subscribe(prefix + "cmd/+", 1).waitForCompletion(15_000);
+        if (c == null) {
+            try {
+                synchronized (this) { // not while close() runs: it would miss the new client
+                    if (closed) {
+                        return;
+                    }
+                    c = newClient();
+                    client = c;
+                }
+            } catch (Exception e) {
+                disconnected(reason(e));
+                return;
             }
-            client.publish(prefix + "status", ONLINE, 1, true);
+        }
+        try {
+            c.connect(options).waitForCompletion(15_000);
+            if (commands != null) {
+                c.subscribe(prefix + "cmd/+", 1).waitForCompletion(15_000);
+            }
+            c.publish(prefix + "status", ONLINE, 1, true);
             backoff = 0;
             lastError = null;
             since = Instant.now();
@@ -168,7 +203,8 @@ public final class MqttLink implements Uplink, AutoCloseable {
     public CompletionStage<Void> send(TelemetryMessage m) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            if (!client.isConnected()) {
+            MqttAsyncClient client = this.client;
+            if (client == null || !client.isConnected()) {
                 throw new IllegalStateException("not connected to " + broker + (lastError == null ? "" : ": " + lastError));
             }
             MqttMessage msg = new MqttMessage(m.payload());
@@ -192,6 +228,7 @@ public final class MqttLink implements Uplink, AutoCloseable {
 
     private void answer(String command, byte[] request) {
         try {
+            MqttAsyncClient client = this.client;
             client.publish(prefix + "reply/" + command, commands.answer(command, request), 1, false);
         } catch (Exception e) {
             LOG.warn("Could not answer command {}: {}", command, e.toString());
@@ -200,7 +237,8 @@ public final class MqttLink implements Uplink, AutoCloseable {
 
     @Override
     public UplinkStatus status() {
-        return new UplinkStatus(broker, client.isConnected(), lastError, since);
+        MqttAsyncClient c = client;
+        return new UplinkStatus(broker, c != null && c.isConnected(), lastError, since);
     }
 
     /** Connection attempts since start, successful or not. */
@@ -210,9 +248,16 @@ public final class MqttLink implements Uplink, AutoCloseable {
 
     @Override
     public void close() throws MqttException {
-        closed = true;
+        MqttAsyncClient client;
+        synchronized (this) {
+            closed = true;
+            client = this.client;
+        }
         connector.shutdownNow();
         commandRunner.shutdownNow();
+        if (client == null) {
+            return;
+        }
         try {
             if (client.isConnected()) {
                 // a clean goodbye does not fire the will, so say it

@@ -46,7 +46,7 @@ public class MqttUplink implements Uplink {
     private final MqttLink link;
 
     @Activate
-    public MqttUplink(MqttUplinkConfiguration config) throws Exception {
+    public MqttUplink(MqttUplinkConfiguration config) {
         String clientId = config.clientId().isBlank() ? "osprey-" + config.gateway() : config.clientId();
         link = new MqttLink(new MqttLink.Settings(config.broker(), clientId, config.gateway(), config.user(), config._password().toCharArray(),
                 path(config.caFile()), path(config.certFile()), path(config.keyFile()), config.verifyHostname()),

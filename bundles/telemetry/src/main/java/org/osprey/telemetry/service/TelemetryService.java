@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -40,7 +41,7 @@ import com.google.gson.Gson;
  * happens, then sent from there by one {@link Forwarder} per {@link Uplink} service, in order, and
  * deleted when that uplink acknowledged it. An uplink that is away (being updated, reconfigured, or
  * not yet started after a restart) still gets its messages queued: a destination is known from the
- * moment an uplink of that name first registered. The event's id is the message id, so receivers can
+ * moment an uplink of that name first registered, or its configuration exists ({@link ConfiguredUplinks}). The event's id is the message id, so receivers can
  * drop the duplicates that at-least-once delivery may bring.
  */
 @Component(service = {VisionEventListener.class, TelemetryService.class, MetricSource.class}, immediate = true, configurationPid = "org.osprey.telemetry")
@@ -66,8 +67,11 @@ public class TelemetryService implements VisionEventListener, MetricSource {
     private final Map<String, Uplink> uplinks = new ConcurrentHashMap<>();
     private final Map<String, Forwarder> forwarders = new ConcurrentHashMap<>();
 
+    private final ConfiguredUplinks configured;
+
     @Activate
-    public TelemetryService(BundleContext context, TelemetryConfiguration config) throws Exception {
+    public TelemetryService(BundleContext context, TelemetryConfiguration config, @Reference ConfigurationAdmin admin) throws Exception {
+        this.configured = new ConfiguredUplinks(context, admin, System.getenv());
         String data = context.getProperty("osprey.data");
         Path dir = Files.createDirectories(Path.of(data == null ? "data" : data, "telemetry"));
         this.outbox = new Outbox(dir.resolve("outbox.mv.db"), config.capacity(), Clock.systemUTC());
@@ -100,6 +104,8 @@ public class TelemetryService implements VisionEventListener, MetricSource {
     public void onEvent(VisionEvent e) {
         Set<String> destinations = new TreeSet<>(outbox.destinations());
         destinations.addAll(uplinks.keySet());
+        // configured, but the service may not have registered yet (a fresh start): queued for it all the same
+        destinations.addAll(configured.names());
         if (destinations.isEmpty()) {
             return;
         }
@@ -141,6 +147,7 @@ public class TelemetryService implements VisionEventListener, MetricSource {
     public Map<String, Map<String, Object>> status() {
         Set<String> names = new TreeSet<>(outbox.destinations());
         names.addAll(uplinks.keySet());
+        names.addAll(configured.names());
         Map<String, Map<String, Object>> all = new LinkedHashMap<>();
         for (String name : names) {
             Uplink uplink = uplinks.get(name);

@@ -1,6 +1,8 @@
 package org.osprey.telemetry.iothub.link;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +28,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubConnectionString;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
-import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
@@ -55,10 +57,16 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         void connected();
     }
 
+    /** Makes the SDK client; called again after each failure, so whatever it needs may come up later. */
+    @FunctionalInterface
+    public interface ClientFactory {
+        InternalClient create() throws Exception;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(IotHubLink.class);
     private static final long MAX_BACKOFF_MILLIS = 60_000;
 
-    private final InternalClient client;
+    private final ClientFactory factory;
     private final boolean module;
     private final String target;
     private final Handler handler;
@@ -67,60 +75,82 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private volatile InternalClient client;
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile String lastError;
     private volatile Instant since = Instant.now();
     private long backoff;
+    private volatile long attempts;
 
-    private IotHubLink(InternalClient client, boolean module, String target, Handler handler) {
-        this.client = client;
+    /**
+     * Never fails: the client is made and opened in the background, and made again after every failure
+     * (a missing edge daemon, a hub that is down, a wrong key), with an exponential back-off and jitter.
+     *
+     * @param target where it sends, for humans, without secrets
+     */
+    public IotHubLink(ClientFactory factory, boolean module, String target, Handler handler) {
+        this.factory = factory;
         this.module = module;
         this.target = target;
         this.handler = handler;
-        client.setConnectionStatusChangeCallback(context -> {
-            IotHubConnectionStatus status = context.getNewStatus();
-            boolean now = status == IotHubConnectionStatus.CONNECTED;
-            if (now != connected) {
-                since = Instant.now();
-            }
-            connected = now;
-            if (context.getCause() != null) {
-                lastError = context.getNewStatusReason() + ": " + context.getCause().getMessage();
-            }
-            LOG.info("IoT Hub {}: {} ({})", target, status, context.getNewStatusReason());
-            if (status == IotHubConnectionStatus.DISCONNECTED && !closed) {
-                // the SDK gave up retrying: start over, paced
-                schedule(this::open);
-            }
-        }, null);
         opener.execute(this::open);
     }
 
     /**
      * A device (or a module, when the string has a {@code ModuleId}) from its connection string.
      *
-     * @param trust the CA to trust instead of the SDK's (a local gateway, a test hub); null for Azure's
+     * @param trust the CA file to trust instead of Azure's (a local gateway, a test hub); null for Azure's
      */
-    public static IotHubLink fromConnectionString(String connectionString, SSLContext trust, Handler handler) {
-        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
-        if (trust != null) {
-            options.sslContext(trust);
+    public static IotHubLink fromConnectionString(String connectionString, Path trust, Handler handler) {
+        String target;
+        boolean module;
+        try {
+            IotHubConnectionString parsed = new IotHubConnectionString(connectionString);
+            String host = parsed.getGatewayHostName() == null || parsed.getGatewayHostName().isEmpty() ? parsed.getHostName() : parsed.getGatewayHostName();
+            target = host + "/" + parsed.getDeviceId() + (parsed.getModuleId() == null ? "" : "/" + parsed.getModuleId());
+            module = parsed.getModuleId() != null;
+        } catch (RuntimeException e) {
+            // said by open(), again on each attempt, in the status and the log
+            target = "IoT Hub (connection string not valid)";
+            module = false;
         }
-        IotHubConnectionString parsed = new IotHubConnectionString(connectionString);
-        String host = parsed.getGatewayHostName() == null || parsed.getGatewayHostName().isEmpty() ? parsed.getHostName() : parsed.getGatewayHostName();
-        String target = host + "/" + parsed.getDeviceId() + (parsed.getModuleId() == null ? "" : "/" + parsed.getModuleId());
-        InternalClient client = parsed.getModuleId() == null ? new DeviceClient(connectionString, IotHubClientProtocol.MQTT, options.build())
-                : new ModuleClient(connectionString, IotHubClientProtocol.MQTT, options.build());
-        return new IotHubLink(client, parsed.getModuleId() != null, target, handler);
+        return new IotHubLink(() -> {
+            IotHubConnectionString parsed;
+            try {
+                parsed = new IotHubConnectionString(connectionString);
+            } catch (RuntimeException e) {
+                // the SDK's message may quote the string, key included
+                throw new IllegalArgumentException("the connection string is not valid; it needs HostName=...;DeviceId=...;SharedAccessKey=...");
+            }
+            ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
+            if (trust != null) {
+                options.sslContext(trustFrom(trust));
+            }
+            return parsed.getModuleId() == null ? new DeviceClient(connectionString, IotHubClientProtocol.MQTT, options.build())
+                    : new ModuleClient(connectionString, IotHubClientProtocol.MQTT, options.build());
+        }, module, target, handler);
+    }
+
+    private static SSLContext trustFrom(Path caFile) throws Exception {
+        if (!Files.isReadable(caFile)) {
+            throw new IllegalArgumentException("CA file " + caFile + ": " + (Files.exists(caFile) ? "not readable" : "no such file"));
+        }
+        try {
+            return IotHubSSLContext.getSSLContextFromFile(caFile.toString());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("CA file " + caFile + " holds no PEM certificate: " + e.getMessage(), e);
+        }
     }
 
     /** A module inside IoT Edge, from the {@code IOTEDGE_*} variables; credentials come from the edge daemon's workload socket. */
-    public static IotHubLink fromEdgeEnvironment(Handler handler) throws IotHubClientException {
-        ModuleClient client = ModuleClient.createFromEnvironment(new UnixSocketChannel(), IotHubClientProtocol.MQTT);
-        String target = System.getenv().getOrDefault("IOTEDGE_GATEWAYHOSTNAME", System.getenv("IOTEDGE_IOTHUBHOSTNAME")) + "/"
-                + System.getenv("IOTEDGE_DEVICEID") + "/" + System.getenv("IOTEDGE_MODULEID");
-        return new IotHubLink(client, true, target, handler);
+    public static IotHubLink fromEdgeEnvironment(Map<String, String> env, Handler handler) {
+        String target = env.getOrDefault("IOTEDGE_GATEWAYHOSTNAME", env.get("IOTEDGE_IOTHUBHOSTNAME")) + "/" + env.get("IOTEDGE_DEVICEID") + "/"
+                + env.get("IOTEDGE_MODULEID");
+        return new IotHubLink(() -> {
+            EdgeEnvironment.check(env);
+            return ModuleClient.createFromEnvironment(new UnixSocketChannel(), IotHubClientProtocol.MQTT);
+        }, true, target, handler);
     }
 
     /** True when the gateway runs as an IoT Edge module: the edge daemon set these. */
@@ -141,28 +171,77 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         if (closed) {
             return;
         }
+        attempts++;
+        InternalClient c = null;
         try {
-            client.open(false);
-            client.subscribeToMethods((name, payload, context) -> handler.method(name, payload.getPayloadAsJsonString()), null);
-            client.subscribeToDesiredProperties((twin, context) -> {
+            c = factory.create();
+            InternalClient self = c;
+            c.setConnectionStatusChangeCallback(context -> statusChanged(self, context.getNewStatus(), String.valueOf(context.getNewStatusReason()),
+                    context.getCause()), null);
+            client = c;
+            c.open(false);
+            c.subscribeToMethods((name, payload, context) -> handler.method(name, payload.getPayloadAsJsonString()), null);
+            c.subscribeToDesiredProperties((twin, context) -> {
                 TwinCollection patch = twin.getDesiredProperties();
                 handler.desired(patch, patch.getVersion() == null ? 0 : patch.getVersion(), false);
             }, null);
-            TwinCollection desired = client.getTwin().getDesiredProperties();
+            TwinCollection desired = c.getTwin().getDesiredProperties();
             handler.desired(desired, desired.getVersion() == null ? 0 : desired.getVersion(), true);
             backoff = 0;
             lastError = null;
             LOG.info("Connected to IoT Hub {}{}", target, module ? " as a module (telemetry to " + OUTPUT + ")" : "");
             handler.connected();
         } catch (Exception e) {
-            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-            LOG.warn("IoT Hub {}: {}", target, lastError);
-            try {
-                client.close();
-            } catch (RuntimeException ignored) {
-                // closing a client that did not open
+            failed(Reasons.of(e));
+            client = null;
+            connected = false;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (RuntimeException ignored) {
+                    // closing a client that did not open
+                }
             }
             schedule(this::open);
+        }
+    }
+
+    /** One log line per new reason, not one per attempt. */
+    private void failed(String reason) {
+        if (!reason.equals(lastError)) {
+            LOG.warn("IoT Hub {}: {} (retrying with back-off)", target, reason);
+        }
+        lastError = reason;
+    }
+
+    private void statusChanged(InternalClient from, IotHubConnectionStatus status, String reason, Throwable cause) {
+        if (from != client) {
+            return; // a client given up on
+        }
+        boolean now = status == IotHubConnectionStatus.CONNECTED;
+        if (now != connected) {
+            since = Instant.now();
+        }
+        connected = now;
+        if (cause != null) {
+            failed(reason + ": " + Reasons.of(cause));
+        }
+        LOG.info("IoT Hub {}: {} ({})", target, status, reason);
+        if (status == IotHubConnectionStatus.DISCONNECTED && !closed) {
+            // the SDK gave up retrying: start over with a new client, paced
+            opener.execute(() -> {
+                synchronized (this) {
+                    if (client == from) {
+                        client = null;
+                        try {
+                            from.close();
+                        } catch (RuntimeException ignored) {
+                            // already closed by the SDK
+                        }
+                    }
+                }
+                schedule(this::open);
+            });
         }
     }
 
@@ -186,10 +265,14 @@ public final class IotHubLink implements Uplink, AutoCloseable {
                     done.completeExceptionally(e);
                 }
             };
+            InternalClient c = client;
+            if (c == null) {
+                throw new IllegalStateException("not connected to " + target);
+            }
             if (module) {
-                ((ModuleClient) client).sendEventAsync(msg, callback, null, OUTPUT);
+                ((ModuleClient) c).sendEventAsync(msg, callback, null, OUTPUT);
             } else {
-                client.sendEventAsync(msg, callback, null);
+                c.sendEventAsync(msg, callback, null);
             }
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
@@ -201,7 +284,11 @@ public final class IotHubLink implements Uplink, AutoCloseable {
     public CompletionStage<Void> report(Map<String, Object> reported) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            client.updateReportedPropertiesAsync(new TwinCollection(reported), (status, response, e, context) -> {
+            InternalClient c = client;
+            if (c == null) {
+                throw new IllegalStateException("not connected to " + target);
+            }
+            c.updateReportedPropertiesAsync(new TwinCollection(reported), (status, response, e, context) -> {
                 if (e == null) {
                     done.complete(null);
                 } else {
@@ -219,14 +306,23 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         return new UplinkStatus(target, connected, lastError, since);
     }
 
+    /** Attempts to make and open the client since start, successful or not. */
+    public long attempts() {
+        return attempts;
+    }
+
     @Override
     public void close() {
         closed = true;
         opener.shutdownNow();
-        try {
-            client.close();
-        } catch (RuntimeException e) {
-            LOG.debug("IoT Hub close: {}", e.toString());
+        InternalClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("IoT Hub close: {}", e.toString());
+            }
         }
     }
 }
