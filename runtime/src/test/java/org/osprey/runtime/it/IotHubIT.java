@@ -97,10 +97,42 @@ public class IotHubIT extends OspreyTestSupport {
             assertTrue(admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)") == null
                     || java.util.Arrays.stream(admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)"))
                             .noneMatch(c -> "twin-cam".equals(c.getProperties().get("camera"))));
+
+            // the hub does not replay patches: one made while the gateway is offline arrives in the full twin it
+            // reads when it is back, and what the twin created and no longer has is removed; a pipeline made
+            // elsewhere (the deploy folder, the console) is not the twin's to remove
+            Configuration local = admin.getFactoryConfiguration("org.osprey.pipeline", "local-it", "?");
+            Hashtable<String, Object> localProps = new Hashtable<>();
+            localProps.put("camera", "local-cam");
+            local.update(localProps);
+            hub.patchDesired("{\"pipeline\":{\"offline-it\":{\"camera\":\"offline-cam\",\"model\":\"blazeface\"}}}");
+            awaitCondition("the twin's pipeline exists", () -> pipelineFor(admin, "offline-cam"));
+            broker.stop();
+            hub.patchDesiredWhileOffline("{\"pipeline\":{\"offline-it\":null}}");
+            broker.start();
+            awaitCondition("the pipeline removed while offline is gone after the reconnect", () -> !pipelineFor(admin, "offline-cam"));
+            assertTrue("the pipeline made outside the twin stays", pipelineFor(admin, "local-cam"));
+            local.delete();
         } finally {
             uplink.delete();
             broker.stop();
         }
+    }
+
+    private static boolean pipelineFor(ConfigurationAdmin admin, String camera) throws Exception {
+        Configuration[] all = admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)");
+        return all != null && java.util.Arrays.stream(all).anyMatch(c -> camera.equals(c.getProperties().get("camera")));
+    }
+
+    private static void awaitCondition(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (condition.call()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(what + ": not within 120 s");
     }
 
     private static JsonObject awaitReported(MockIotHub hub, java.util.function.Predicate<JsonObject> wanted) throws InterruptedException {

@@ -12,6 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
@@ -34,7 +38,8 @@ public final class MockIotHub implements AutoCloseable {
 
     private final MqttClient client;
     private final AtomicInteger version = new AtomicInteger(1);
-    private volatile String desired = "{}";
+    /** The twin's desired properties: the real merge of every patch (a null removes), as the hub keeps them. */
+    private JsonObject desired = new JsonObject();
     /** Telemetry as received, in order. */
     public final BlockingQueue<Telemetry> telemetry = new LinkedBlockingQueue<>();
     /** Reported-property patches as received (JSON), in order. */
@@ -61,7 +66,10 @@ public final class MockIotHub implements AutoCloseable {
             String body = new String(msg.getPayload(), StandardCharsets.UTF_8);
             Matcher rid = RID.matcher(topic);
             if (topic.startsWith("$iothub/twin/GET/") && rid.find()) {
-                String twin = "{\"desired\":" + withVersion(desired, version.get()) + ",\"reported\":{\"$version\":1}}";
+                String twin;
+                synchronized (this) {
+                    twin = "{\"desired\":" + withVersion(desired.toString(), version.get()) + ",\"reported\":{\"$version\":1}}";
+                }
                 publish("$iothub/twin/res/200/?$rid=" + rid.group(1), twin);
             } else if (topic.startsWith("$iothub/twin/PATCH/properties/reported/") && rid.find()) {
                 reported.add(body);
@@ -102,15 +110,43 @@ public final class MockIotHub implements AutoCloseable {
     }
 
     /** The twin's desired properties (without $version) a device gets when it asks for its twin. */
-    public void desired(String json) {
-        desired = json;
+    public synchronized void desired(String json) {
+        desired = JsonParser.parseString(json).getAsJsonObject();
     }
 
     /** Sends a desired-properties patch, as the hub does when the operator changes the twin; returns its version. */
     public int patchDesired(String json) {
-        int v = version.incrementAndGet();
+        int v = patchDesiredWhileOffline(json);
         publish("$iothub/twin/PATCH/properties/desired/?$version=" + v, withVersion(json, v));
         return v;
+    }
+
+    /**
+     * Changes the twin as the hub does for a device that is not connected: merged into the twin, never
+     * sent; the device sees it only in the full twin it asks for when it connects. Returns the version.
+     */
+    public synchronized int patchDesiredWhileOffline(String json) {
+        merge(desired, JsonParser.parseString(json).getAsJsonObject());
+        return version.incrementAndGet();
+    }
+
+    /** The hub's merge of a patch: objects merge, a null removes, anything else replaces. */
+    static void merge(JsonObject into, JsonObject patch) {
+        for (Map.Entry<String, JsonElement> e : patch.entrySet()) {
+            JsonElement now = into.get(e.getKey());
+            if (e.getValue().isJsonNull()) {
+                into.remove(e.getKey());
+            } else if (e.getValue().isJsonObject() && now != null && now.isJsonObject()) {
+                merge(now.getAsJsonObject(), e.getValue().getAsJsonObject());
+            } else {
+                into.add(e.getKey(), e.getValue().deepCopy());
+            }
+        }
+    }
+
+    /** The twin's desired properties now (without $version). */
+    public synchronized String desired() {
+        return desired.toString();
     }
 
     /** Calls a direct method and waits for the answer: {status, payload}. */

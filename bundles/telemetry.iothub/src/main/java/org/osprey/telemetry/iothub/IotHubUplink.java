@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +126,10 @@ public class IotHubUplink implements IotHubLink.Handler {
             return;
         }
         Map<String, String> outcome = twin.apply(properties);
+        List<String> removed = complete ? twin.reconcile(properties) : List.of();
+        if (!removed.isEmpty()) {
+            LOG.info("Removed what the twin no longer has (twin version {}): {}", version, removed);
+        }
         outcome.forEach((key, result) -> {
             if (!result.equals("ok")) {
                 LOG.warn("Desired property {} (twin version {}) not applied: {}", key, version, result);
@@ -134,6 +139,7 @@ public class IotHubUplink implements IotHubLink.Handler {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("version", version);
         o.put("status", outcome);
+        o.put("removed", removed);
         desiredOutcome = o;
         reporter.execute(this::reportIfChanged);
     }

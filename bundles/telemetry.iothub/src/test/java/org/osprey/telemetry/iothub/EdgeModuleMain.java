@@ -11,7 +11,7 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
 /**
  * The uplink as an IoT Edge module sees it, in a JVM of its own (the SDK reads the {@code IOTEDGE_*}
- * variables from the process environment): connects, sends one event, answers getStatus, and runs
+ * variables from the process environment): says each reason it cannot connect yet, connects, sends one event, answers getStatus, and runs
  * until its standard input closes.
  */
 public final class EdgeModuleMain {
@@ -36,8 +36,15 @@ public final class EdgeModuleMain {
                 System.out.println("CONNECTED");
             }
         });
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String reason = null;
         while (!link.status().connected() && System.nanoTime() < deadline) {
+            String now = link.status().lastError();
+            if (now != null && !now.equals(reason)) {
+                System.out.println("REASON " + now);
+                System.out.flush();
+                reason = now;
+            }
             Thread.sleep(50);
         }
         System.out.println("STATUS " + link.status().connected() + " " + link.status().target() + " " + link.status().lastError());

@@ -48,6 +48,9 @@ final class FakeEdgeDaemon implements AutoCloseable {
         while (server.isOpen()) {
             try (SocketChannel c = server.accept()) {
                 String request = read(c);
+                if (!request.contains("\r\n\r\n")) {
+                    continue; // a connection that only checks the socket is there
+                }
                 String body = request.substring(request.indexOf("\r\n\r\n") + 4);
                 String line = request.substring(0, request.indexOf("\r\n"));
                 JsonObject answer = new JsonObject();

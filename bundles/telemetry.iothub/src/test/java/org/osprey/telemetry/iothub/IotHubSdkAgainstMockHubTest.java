@@ -168,24 +168,34 @@ public class IotHubSdkAgainstMockHubTest {
     @Test
     public void aModuleInsideIotEdgeGetsItsCredentialsFromTheWorkloadSocketAndSendsToOutput1() throws Exception {
         Path socket = tmp.getRoot().toPath().resolve("workload.sock");
-        try (FakeEdgeDaemon daemon = new FakeEdgeDaemon(socket, "the module's key, 32 bytes long!".getBytes(), ca.caFile())) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), EdgeModuleMain.class.getName());
-            Map<String, String> env = pb.environment();
-            env.put("IOTEDGE_WORKLOADURI", "unix://" + socket);
-            env.put("IOTEDGE_DEVICEID", "edge1");
-            env.put("IOTEDGE_MODULEID", "osprey");
-            env.put("IOTEDGE_MODULEGENERATIONID", "gen-1");
-            env.put("IOTEDGE_IOTHUBHOSTNAME", "testhub.azure-devices.net");
-            env.put("IOTEDGE_GATEWAYHOSTNAME", "localhost");
-            env.put("IOTEDGE_AUTHSCHEME", "sasToken");
-            assertTrue(IotHubLink.inEdgeEnvironment(env));
-            pb.redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve("module.log").toFile());
-            responder.telemetry.clear();
-            Process module = pb.start();
-            try {
-                MockIotHub.Telemetry t = responder.telemetry.poll(60, TimeUnit.SECONDS);
-                String log = Files.readString(tmp.getRoot().toPath().resolve("module.log"));
+        Path moduleLog = tmp.getRoot().toPath().resolve("module.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), EdgeModuleMain.class.getName());
+        Map<String, String> env = pb.environment();
+        env.put("IOTEDGE_WORKLOADURI", "unix://" + socket);
+        env.put("IOTEDGE_DEVICEID", "edge1");
+        env.put("IOTEDGE_MODULEID", "osprey");
+        env.put("IOTEDGE_MODULEGENERATIONID", "gen-1");
+        env.put("IOTEDGE_IOTHUBHOSTNAME", "testhub.azure-devices.net");
+        env.put("IOTEDGE_GATEWAYHOSTNAME", "localhost");
+        env.put("IOTEDGE_AUTHSCHEME", "sasToken");
+        assertTrue(IotHubLink.inEdgeEnvironment(env));
+        pb.redirectErrorStream(true).redirectOutput(moduleLog.toFile());
+        responder.telemetry.clear();
+        Files.deleteIfExists(socket);
+        // the module starts before the edge daemon (as it often does on a device): it says why it waits, and keeps trying
+        Process module = pb.start();
+        try {
+            await("the module names the missing workload socket", () -> {
+                try {
+                    return Files.readString(moduleLog).contains("REASON IoT Edge workload socket unix://" + socket + ": no such file");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, 30);
+            try (FakeEdgeDaemon daemon = new FakeEdgeDaemon(socket, "the module's key, 32 bytes long!".getBytes(), ca.caFile())) {
+                MockIotHub.Telemetry t = responder.telemetry.poll(90, TimeUnit.SECONDS);
+                String log = Files.readString(moduleLog);
                 assertNotNull("telemetry from the module; its log:\n" + log, t);
                 assertTrue(t.topic(), t.topic().startsWith("devices/edge1/modules/osprey/messages/events/"));
                 assertEquals(IotHubLink.OUTPUT, t.properties().get("$.on"));
@@ -195,11 +205,11 @@ public class IotHubSdkAgainstMockHubTest {
                 String[] answer = responder.invoke("getStatus", "{}", 10);
                 assertEquals("200", answer[0]);
                 assertEquals("{\"module\":\"osprey\"}", answer[1]);
-            } finally {
-                module.getOutputStream().close();
-                if (!module.waitFor(10, TimeUnit.SECONDS)) {
-                    module.destroyForcibly();
-                }
+            }
+        } finally {
+            module.getOutputStream().close();
+            if (!module.waitFor(10, TimeUnit.SECONDS)) {
+                module.destroyForcibly();
             }
         }
     }

@@ -82,6 +82,8 @@ public final class IotHubLink implements Uplink, AutoCloseable {
     private volatile Instant since = Instant.now();
     private long backoff;
     private volatile long attempts;
+    /** open() finished: later connects are the SDK's own reconnects, after which the twin is read again. */
+    private volatile boolean opened;
 
     /**
      * Never fails: the client is made and opened in the background, and made again after every failure
@@ -172,6 +174,7 @@ public final class IotHubLink implements Uplink, AutoCloseable {
             return;
         }
         attempts++;
+        opened = false;
         InternalClient c = null;
         try {
             c = factory.create();
@@ -189,6 +192,7 @@ public final class IotHubLink implements Uplink, AutoCloseable {
             handler.desired(desired, desired.getVersion() == null ? 0 : desired.getVersion(), true);
             backoff = 0;
             lastError = null;
+            opened = true;
             LOG.info("Connected to IoT Hub {}{}", target, module ? " as a module (telemetry to " + OUTPUT + ")" : "");
             handler.connected();
         } catch (Exception e) {
@@ -206,6 +210,18 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         }
     }
 
+    private void fullTwin(InternalClient c) {
+        try {
+            if (c == client) {
+                TwinCollection desired = c.getTwin().getDesiredProperties();
+                handler.desired(desired, desired.getVersion() == null ? 0 : desired.getVersion(), true);
+                handler.connected();
+            }
+        } catch (Exception e) {
+            failed("reading the twin after a reconnect: " + Reasons.of(e));
+        }
+    }
+
     /** One log line per new reason, not one per attempt. */
     private void failed(String reason) {
         if (!reason.equals(lastError)) {
@@ -219,10 +235,15 @@ public final class IotHubLink implements Uplink, AutoCloseable {
             return; // a client given up on
         }
         boolean now = status == IotHubConnectionStatus.CONNECTED;
+        boolean reconnected = now && !connected && opened;
         if (now != connected) {
             since = Instant.now();
         }
         connected = now;
+        if (reconnected) {
+            // patches sent while the link was down are not replayed: read the whole twin again
+            opener.execute(() -> fullTwin(from));
+        }
         if (cause != null) {
             failed(reason + ": " + Reasons.of(cause));
         }

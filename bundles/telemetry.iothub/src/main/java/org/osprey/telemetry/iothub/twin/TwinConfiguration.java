@@ -24,11 +24,20 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * </ul>
  * Only Osprey's own components can be set, and not this uplink itself (a wrong connection string sent
  * from the hub would cut the gateway off from the hub).
+ * <p>
+ * Configurations the twin created are marked ({@value #OWNER}={@value #TWIN}). On each full twin (after
+ * every connect) they are {@linkplain #reconcile reconciled}: those the desired document no longer has
+ * are deleted, so a removal made while the gateway was offline (the hub does not replay patches) still
+ * takes effect. Configurations made in the deploy folder or the web console are never deleted this way.
  */
 public final class TwinConfiguration {
 
     private static final String PREFIX = "org.osprey.";
     private static final String SELF = "org.osprey.telemetry.iothub";
+
+    /** The property that marks a configuration the twin created. */
+    public static final String OWNER = "osprey.owner";
+    public static final String TWIN = "twin";
 
     private final ConfigurationAdmin admin;
 
@@ -51,6 +60,37 @@ public final class TwinConfiguration {
             }
         });
         return outcome;
+    }
+
+    /**
+     * Deletes the configurations the twin created that the full desired document no longer names.
+     *
+     * @return what was deleted, as {@code property} or {@code property/instance}
+     */
+    public List<String> reconcile(Map<String, Object> desired) {
+        List<String> removed = new ArrayList<>();
+        try {
+            Configuration[] owned = admin.listConfigurations("(" + OWNER + "=" + TWIN + ")");
+            for (Configuration c : owned == null ? new Configuration[0] : owned) {
+                String factory = c.getFactoryPid();
+                String key = key(factory == null ? c.getPid() : factory);
+                Object value = desired.get(key);
+                String instance = factory == null ? null : c.getPid().substring(c.getPid().indexOf('~') + 1);
+                boolean wanted = factory == null ? value != null : value instanceof Map<?, ?> instances && instances.get(instance) != null;
+                if (!wanted) {
+                    c.delete();
+                    removed.add(instance == null ? key : key + "/" + instance);
+                }
+            }
+        } catch (Exception e) {
+            removed.add("failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+        return removed;
+    }
+
+    /** {@code org.osprey.speech.announcer} to {@code speech_announcer}: the inverse of {@link #pid}. */
+    static String key(String pid) {
+        return pid.substring(PREFIX.length()).replace("_", "__").replace('.', '_');
     }
 
     /** {@code speech_announcer} to {@code org.osprey.speech.announcer}. */
@@ -108,6 +148,9 @@ public final class TwinConfiguration {
 
     private static void update(Configuration c, Map<?, ?> attributes) throws Exception {
         Dictionary<String, Object> properties = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        if (c.getProperties() == null) {
+            properties.put(OWNER, TWIN); // made by the twin: the twin may delete it again
+        }
         for (Map.Entry<?, ?> a : attributes.entrySet()) {
             String name = name(String.valueOf(a.getKey()));
             if (a.getValue() == null) {
