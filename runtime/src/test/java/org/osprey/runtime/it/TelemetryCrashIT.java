@@ -32,7 +32,8 @@ import com.google.gson.JsonParser;
  * Nothing accepted is lost when the gateway is killed: {@code java -jar osprey.jar} with a fast camera
  * and the MQTT uplink to a broker that is down accepts events into its outbox; it is killed with
  * SIGKILL (no shutdown hook runs), the broker is started, the gateway is started again, and every
- * event it had counted as accepted arrives, once each after de-duplication by id.
+ * event it had counted as accepted arrives, once each after de-duplication by id. And a fresh gateway
+ * with MQTT configured sends every event from its first.
  */
 public class TelemetryCrashIT {
 
@@ -114,6 +115,60 @@ public class TelemetryCrashIT {
             assertEquals("every event sent was received, once each after de-duplication", u.get("sent").getAsLong(), received.size());
             System.out.println("TelemetryCrashIT: " + acceptedBeforeKill + " accepted before kill -9; " + received.size()
                     + " received after the restart (accepted in all " + u.get("accepted") + ", sent " + u.get("sent") + ")");
+        } finally {
+            subscriber.disconnectForcibly(1000);
+            subscriber.close();
+        }
+    }
+
+    /**
+     * A fresh gateway with MQTT configured in the deploy folder from the first start: every event it
+     * makes, the very first included, reaches the broker (the outbox queues for an uplink known from its
+     * configuration, before the uplink's component is active).
+     */
+    @Test
+    public void everyEventOfAFreshGatewayReachesTheBrokerFromTheFirst() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        int httpPort = Mosquitto.freePort();
+        broker = new Mosquitto(dir.resolve("broker"), Mosquitto.freePort(), "allow_anonymous true");
+        broker.start();
+        Files.writeString(deploy.resolve("org.osprey.camera.files-fresh.cfg"), "camera.id=fresh\npath=samples\nfps=10\n");
+        Files.writeString(deploy.resolve("org.osprey.pipeline-fresh.cfg"), "camera=fresh\nmodel=blazeface\nfps=10\nappearFrames=1\nleaveFrames=1\n");
+        Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
+        Files.writeString(deploy.resolve("org.osprey.telemetry.cfg"), "maxPerSecond=0\n");
+        Files.writeString(deploy.resolve("org.osprey.telemetry.mqtt.cfg"), "broker=" + broker.url() + "\ngateway=fresh\n");
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        MqttClient subscriber = new MqttClient(broker.url(), "fresh-subscriber", new MemoryPersistence());
+        subscriber.connect(new MqttConnectOptions());
+        subscriber.subscribe("osprey/fresh/events/+", 1, (topic, msg) -> received.add(
+                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
+        try {
+            start(dir, httpPort);
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (received.size() < 10 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue("events reach the broker: " + received.size(), received.size() >= 10);
+            Files.delete(deploy.resolve("org.osprey.pipeline-fresh.cfg"));
+            // every event the gateway made (its last 200, newest first: all of them, this early) arrives
+            Set<String> made = new java.util.LinkedHashSet<>();
+            deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                made.clear();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/api/v1/events"))
+                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("events").forEach(e -> made.add(e.getAsJsonObject().get("id").getAsString()));
+                if (!made.isEmpty() && received.containsAll(made)) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertTrue("fewer than 200 events: the list holds the first", made.size() < 200);
+            Set<String> missing = new java.util.LinkedHashSet<>(made);
+            missing.removeAll(received);
+            assertTrue("every event made reached the broker, the first included; missing " + missing + " of " + made.size(), missing.isEmpty());
         } finally {
             subscriber.disconnectForcibly(1000);
             subscriber.close();

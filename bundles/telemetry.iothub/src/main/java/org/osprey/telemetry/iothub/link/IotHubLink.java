@@ -210,6 +210,15 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         }
     }
 
+    /** On the opener thread, unless the link was closed meanwhile. */
+    private void run(Runnable task) {
+        try {
+            opener.execute(task);
+        } catch (RejectedExecutionException closed) {
+            // closed meanwhile: nothing to do
+        }
+    }
+
     private void fullTwin(InternalClient c) {
         try {
             if (c == client) {
@@ -242,7 +251,7 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         connected = now;
         if (reconnected) {
             // patches sent while the link was down are not replayed: read the whole twin again
-            opener.execute(() -> fullTwin(from));
+            run(() -> fullTwin(from));
         }
         if (cause != null) {
             failed(reason + ": " + Reasons.of(cause));
@@ -250,7 +259,7 @@ public final class IotHubLink implements Uplink, AutoCloseable {
         LOG.info("IoT Hub {}: {} ({})", target, status, reason);
         if (status == IotHubConnectionStatus.DISCONNECTED && !closed) {
             // the SDK gave up retrying: start over with a new client, paced
-            opener.execute(() -> {
+            run(() -> {
                 synchronized (this) {
                     if (client == from) {
                         client = null;
