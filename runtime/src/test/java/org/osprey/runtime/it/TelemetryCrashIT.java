@@ -82,10 +82,7 @@ public class TelemetryCrashIT {
 
         broker.start();
         Set<String> received = ConcurrentHashMap.newKeySet();
-        MqttClient subscriber = new MqttClient(broker.url(), "crash-subscriber", new MemoryPersistence());
-        subscriber.connect(new MqttConnectOptions());
-        subscriber.subscribe("osprey/crash/events/+", 1, (topic, msg) -> received.add(
-                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
+        MqttClient subscriber = subscribeToEventIds("crash", received);
         try {
             start(dir, httpPort);
             deadline = System.currentTimeMillis() + 60_000;
@@ -139,10 +136,7 @@ public class TelemetryCrashIT {
         Files.writeString(deploy.resolve("org.osprey.telemetry.cfg"), "maxPerSecond=0\n");
         Files.writeString(deploy.resolve("org.osprey.telemetry.mqtt.cfg"), "broker=" + broker.url() + "\ngateway=fresh\n");
         Set<String> received = ConcurrentHashMap.newKeySet();
-        MqttClient subscriber = new MqttClient(broker.url(), "fresh-subscriber", new MemoryPersistence());
-        subscriber.connect(new MqttConnectOptions());
-        subscriber.subscribe("osprey/fresh/events/+", 1, (topic, msg) -> received.add(
-                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
+        MqttClient subscriber = subscribeToEventIds("fresh", received);
         try {
             start(dir, httpPort);
             long deadline = System.currentTimeMillis() + 90_000;
@@ -173,6 +167,15 @@ public class TelemetryCrashIT {
             subscriber.disconnectForcibly(1000);
             subscriber.close();
         }
+    }
+
+    /** A subscriber to the gateway's events on the broker that adds each event's id to {@code ids}. */
+    private MqttClient subscribeToEventIds(String gatewayName, Set<String> ids) throws Exception {
+        MqttClient subscriber = new MqttClient(broker.url(), gatewayName + "-subscriber", new MemoryPersistence());
+        subscriber.connect(new MqttConnectOptions());
+        subscriber.subscribe("osprey/" + gatewayName + "/events/+", 1, (topic, msg) -> ids.add(
+                JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
+        return subscriber;
     }
 
     private void start(Path dir, int port) throws Exception {
