@@ -259,6 +259,54 @@ public class LauncherIT {
         throw new AssertionError(path + " did not answer " + status + " with " + contains + "; last: " + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 
+    /**
+     * Every file in the deploy folder is applied as written, on the first start too, and the gateway never
+     * writes into it: Felix File Install's write-back of configurations rewrote each file right after
+     * reading it, and a file caught half-written was applied empty (a camera without its id, then saved
+     * back as an empty file).
+     */
+    @Test
+    public void deployFilesAreAppliedAsWrittenAndNeverRewritten() throws Exception {
+        int port = OspreyTestSupport.freePort();
+        Path dir = folder.newFolder("deploy-files").toPath();
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        Map<Path, byte[]> written = new HashMap<>();
+        Map<Path, java.nio.file.attribute.FileTime> modified = new HashMap<>();
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        for (int i = 0; i < 12; i++) {
+            Path f = deploy.resolve("org.osprey.camera.files-c" + i + ".cfg");
+            Files.writeString(f, "# camera " + i + "\ncamera.id=c" + i + "\npath=testpattern\nfps=1\n");
+            written.put(f, Files.readAllBytes(f));
+            modified.put(f, Files.getLastModifiedTime(f));
+            expected.add("c" + i);
+        }
+        Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
+        String password = "deploy files password";
+        start(dir, Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD", password));
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!listed.equals(expected) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            listed.clear();
+            try {
+                HttpResponse<String> r = get(port, "/api/v1/cameras", password);
+                if (r.statusCode() == 200) {
+                    com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("cameras")
+                            .forEach(c -> listed.add(c.getAsJsonObject().get("id").getAsString()));
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+        }
+        assertEquals("every camera of the deploy folder runs; " + Files.readString(output), expected, listed);
+        String log = Files.readString(output);
+        assertFalse("no component failed: " + log, log.contains("ERROR") || log.contains("Caused by"));
+        for (Map.Entry<Path, byte[]> f : written.entrySet()) {
+            assertEquals("not rewritten: " + f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), Files.readString(f.getKey()));
+            assertEquals("not touched: " + f.getKey(), modified.get(f.getKey()), Files.getLastModifiedTime(f.getKey()));
+        }
+    }
+
     @Test
     public void aBusyPortIsReportedBeforeStarting() throws Exception {
         try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {

@@ -23,6 +23,7 @@ import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.junit.rules.TestName;
 import org.osprey.testsupport.Mosquitto;
 
 import com.google.gson.JsonObject;
@@ -41,6 +42,8 @@ public class TelemetryCrashIT {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
+    @Rule
+    public TestName test = new TestName();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Process gateway;
@@ -50,6 +53,12 @@ public class TelemetryCrashIT {
     public void stop() throws Exception {
         if (gateway != null && gateway.isAlive()) {
             gateway.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+        // the gateway's output is kept for a failure's diagnosis (the temporary folder goes)
+        Path log = tmp.getRoot().toPath().resolve("gateway.log");
+        if (Files.exists(log)) {
+            Files.copy(log, Files.createDirectories(Path.of("target", "it-logs")).resolve(getClass().getSimpleName() + "." + test.getMethodName() + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         if (broker != null) {
             broker.stop();
