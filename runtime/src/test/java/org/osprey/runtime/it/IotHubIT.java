@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
 
@@ -14,8 +13,8 @@ import org.junit.Test;
 import org.ops4j.pax.exam.Option;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osprey.testsupport.LocalIotHub;
 import org.osprey.testsupport.MockIotHub;
-import org.osprey.testsupport.Mosquitto;
 import org.osprey.testsupport.TestCa;
 
 import com.google.gson.JsonObject;
@@ -23,8 +22,8 @@ import com.google.gson.JsonParser;
 
 /**
  * The IoT Hub uplink in the real gateway, with the real Azure IoT Device SDK over MQTT/TLS, against a
- * mock hub (the Azure cloud is not reachable here): Mosquitto on 8883 with a test CA, and
- * {@link MockIotHub} playing the hub's side. The twin's desired properties add a camera and its
+ * local stand-in for the hub (the Azure cloud is not reachable here): {@link LocalIotHub}, TLS on 8883
+ * with a test CA, SAS tokens checked, {@link MockIotHub} playing the hub's side. The twin's desired properties add a camera and its
  * pipeline; their events arrive as hub telemetry with routing properties; the reported properties name
  * the model and the new camera; direct methods answer; a desired patch removes the camera again.
  */
@@ -39,19 +38,15 @@ public class IotHubIT extends OspreyTestSupport {
     public void theTwinConfiguresTheGatewayAndEventsReachTheHub() throws Exception {
         Path dir = Files.createTempDirectory("iothub-it");
         TestCa ca = new TestCa(dir.resolve("ca"));
-        int plain = Mosquitto.freePort();
-        Mosquitto broker = new Mosquitto(dir.resolve("broker"), 8883, Mosquitto.tls(ca, ca.issue("hub", "localhost", "DNS:localhost"))
-                + "\nallow_anonymous true\nlistener " + plain + " 127.0.0.1\nallow_anonymous true");
-        broker.start();
         ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
         Configuration uplink = admin.getConfiguration("org.osprey.telemetry.iothub", "?");
-        try (MockIotHub hub = new MockIotHub("tcp://127.0.0.1:" + plain)) {
+        try (LocalIotHub iotHub = new LocalIotHub(dir.resolve("hub"), ca)) {
+            MockIotHub hub = iotHub.responder;
             hub.desired("{\"camera_files\":{\"twin-cam\":{\"camera_id\":\"twin-cam\",\"path\":\"samples\",\"fps\":4}},"
                     + "\"pipeline\":{\"twin-cam\":{\"camera\":\"twin-cam\",\"model\":\"blazeface\",\"fps\":4,\"appearFrames\":1}},"
                     + "\"telemetry_iothub\":{\"caFile\":\"/nowhere\"}}");
-            String key = Base64.getEncoder().encodeToString("the gateway's device key 32 byte".getBytes());
             Hashtable<String, Object> p = new Hashtable<>();
-            p.put(".connectionString", "HostName=testhub.azure-devices.net;DeviceId=gateway-it;SharedAccessKey=" + key + ";GatewayHostName=localhost");
+            p.put(".connectionString", iotHub.connectionString("gateway-it", "the gateway's device key 32 byte".getBytes()));
             p.put("caFile", ca.caFile().toString());
             p.put("reportSeconds", 1);
             uplink.update(p);
@@ -107,15 +102,14 @@ public class IotHubIT extends OspreyTestSupport {
             local.update(localProps);
             hub.patchDesired("{\"pipeline\":{\"offline-it\":{\"camera\":\"offline-cam\",\"model\":\"blazeface\"}}}");
             awaitCondition("the twin's pipeline exists", () -> pipelineFor(admin, "offline-cam"));
-            broker.stop();
+            iotHub.front.stop();
             hub.patchDesiredWhileOffline("{\"pipeline\":{\"offline-it\":null}}");
-            broker.start();
+            iotHub.front.start();
             awaitCondition("the pipeline removed while offline is gone after the reconnect", () -> !pipelineFor(admin, "offline-cam"));
             assertTrue("the pipeline made outside the twin stays", pipelineFor(admin, "local-cam"));
             local.delete();
         } finally {
             uplink.delete();
-            broker.stop();
         }
     }
 

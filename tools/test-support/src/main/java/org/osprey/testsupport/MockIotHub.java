@@ -33,6 +33,8 @@ public final class MockIotHub implements AutoCloseable {
     public record Telemetry(String topic, Map<String, String> properties, String body) {
     }
 
+    /** The user name the hub's side connects to its broker with. */
+    public static final String USER = "mock-iot-hub";
     private static final Pattern RID = Pattern.compile("\\$rid=([^&]+)");
     private static final Pattern STATUS = Pattern.compile("\\$iothub/methods/res/(\\d+)/");
 
@@ -53,6 +55,7 @@ public final class MockIotHub implements AutoCloseable {
         MqttConnectOptions o = new MqttConnectOptions();
         // the hub is stopped and started by tests: keep the subscriptions and come back by ourselves
         o.setCleanSession(false);
+        o.setUserName(USER); // the broker's ACL lets this user, the hub's own side, see every topic
         o.setAutomaticReconnect(true);
         client.connect(o);
         client.subscribe("devices/#", 1, (topic, msg) -> {

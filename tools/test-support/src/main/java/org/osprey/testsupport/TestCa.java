@@ -38,6 +38,39 @@ public final class TestCa {
         return dir.resolve(name + ".pem");
     }
 
+    /** A TLS client context that trusts this CA only. */
+    public javax.net.ssl.SSLContext clientContext() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(caFile())) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** The password of the key stores {@link #keyStore} makes (test material, not a secret). */
+    public static final char[] KEY_STORE_PASSWORD = "osprey-test".toCharArray();
+
+    /** A PKCS#12 key store with a certificate {@link #issue}d and its key, for a Java TLS server. */
+    public static java.security.KeyStore keyStore(Path certificate) throws Exception {
+        Path p12 = certificate.resolveSibling(certificate.getFileName() + ".p12");
+        Process p = new ProcessBuilder("openssl", "pkcs12", "-export", "-in", certificate.toString(), "-inkey", keyOf(certificate).toString(), "-out",
+                p12.toString(), "-passout", "pass:" + new String(KEY_STORE_PASSWORD)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("openssl pkcs12 failed: " + out);
+        }
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            store.load(in, KEY_STORE_PASSWORD);
+        }
+        return store;
+    }
+
     /** The key of a certificate {@link #issue}d. */
     public static Path keyOf(Path certificate) {
         String file = certificate.getFileName().toString();

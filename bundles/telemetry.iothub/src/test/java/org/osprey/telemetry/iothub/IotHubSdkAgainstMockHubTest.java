@@ -24,25 +24,28 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.osprey.api.telemetry.TelemetryMessage;
 import org.osprey.telemetry.iothub.link.IotHubLink;
+import org.osprey.testsupport.FakeEdgeDaemon;
+import org.osprey.testsupport.IotHubFront;
+import org.osprey.testsupport.LocalIotHub;
 import org.osprey.testsupport.MockIotHub;
-import org.osprey.testsupport.Mosquitto;
 import org.osprey.testsupport.TestCa;
 
 import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 
 /**
- * The real Azure IoT Device SDK, over MQTT and TLS, against a mock hub: Mosquitto on port 8883 (the
- * SDK's fixed MQTT port) with a certificate for localhost from a test CA, and {@link MockIotHub}
- * playing the hub's side of the protocol. The Azure cloud is not reachable here; what is tested is
- * everything the gateway does up to the wire.
+ * The real Azure IoT Device SDK, over MQTT and TLS, against IoT Hub's endpoint on this machine
+ * ({@link LocalIotHub}: TLS on 8883, the SDK's fixed MQTT port, with a certificate for localhost from a
+ * test CA; SAS tokens checked and expired connections cut as the hub does; per-device topics; the hub's
+ * side played by {@link MockIotHub}). The Azure cloud is not reachable here; what is tested is everything
+ * the gateway does up to the wire.
  */
 public class IotHubSdkAgainstMockHubTest {
 
     @ClassRule
     public static TemporaryFolder tmp = new TemporaryFolder();
 
-    static Mosquitto hub;
+    static LocalIotHub hub;
     static MockIotHub responder;
     static Path trust;
     static TestCa ca;
@@ -50,21 +53,15 @@ public class IotHubSdkAgainstMockHubTest {
     @BeforeClass
     public static void startHub() throws Exception {
         ca = new TestCa(tmp.getRoot().toPath().resolve("ca"));
-        int plain = Mosquitto.freePort();
-        hub = new Mosquitto(tmp.getRoot().toPath().resolve("hub"), 8883, Mosquitto.tls(ca, ca.issue("hub", "localhost", "DNS:localhost"))
-                + "\nallow_anonymous true\nlistener " + plain + " 127.0.0.1\nallow_anonymous true");
-        hub.start();
-        responder = new MockIotHub("tcp://127.0.0.1:" + plain);
+        hub = new LocalIotHub(tmp.getRoot().toPath().resolve("hub"), ca);
+        responder = hub.responder;
         trust = ca.caFile();
     }
 
     @AfterClass
     public static void stopHub() throws Exception {
-        if (responder != null) {
-            responder.close();
-        }
         if (hub != null) {
-            hub.stop();
+            hub.close();
         }
     }
 
@@ -111,8 +108,7 @@ public class IotHubSdkAgainstMockHubTest {
     public void aDeviceSendsTelemetryWithRoutingPropertiesAnswersMethodsAndFollowsItsTwin() throws Exception {
         responder.desired("{\"pipeline\":{\"door\":{\"model\":\"blazeface\"}}}");
         Recorder recorder = new Recorder();
-        String key = Base64.getEncoder().encodeToString("a device key of 32 bytes, test!!".getBytes());
-        try (IotHubLink link = IotHubLink.fromConnectionString("HostName=testhub.azure-devices.net;DeviceId=gw1;SharedAccessKey=" + key + ";GatewayHostName=localhost", trust, recorder)) {
+        try (IotHubLink link = IotHubLink.fromConnectionString(hub.connectionString("gw1", "a device key of 32 bytes, test!!".getBytes()), trust, recorder)) {
             // the whole twin on connect
             Object[] twin = recorder.desired.poll(30, TimeUnit.SECONDS);
             assertNotNull("the twin's desired properties after connecting; last error: " + link.status().lastError(), twin);
@@ -193,10 +189,12 @@ public class IotHubSdkAgainstMockHubTest {
                     return false;
                 }
             }, 30);
-            try (FakeEdgeDaemon daemon = new FakeEdgeDaemon(socket, "the module's key, 32 bytes long!".getBytes(), ca.caFile())) {
+            byte[] moduleKey = "the module's key, 32 bytes long!".getBytes();
+            hub.front.register("edge1/osprey", moduleKey);
+            try (FakeEdgeDaemon daemon = new FakeEdgeDaemon(socket, moduleKey, ca.caFile())) {
                 MockIotHub.Telemetry t = responder.telemetry.poll(90, TimeUnit.SECONDS);
                 String log = Files.readString(moduleLog);
-                assertNotNull("telemetry from the module; its log:\n" + log, t);
+                assertNotNull("telemetry from the module; refused by the hub: " + hub.front.refused + "; its log:\n" + log, t);
                 assertTrue(t.topic(), t.topic().startsWith("devices/edge1/modules/osprey/messages/events/"));
                 assertEquals(IotHubLink.OUTPUT, t.properties().get("$.on"));
                 assertEquals("edge-1", t.properties().get("$.mid"));
@@ -217,20 +215,99 @@ public class IotHubSdkAgainstMockHubTest {
     @Test
     public void aHubThatIsDownGivesAReasonAndTheLinkComesUpWhenItIsBack() throws Exception {
         Recorder recorder = new Recorder();
-        String key = Base64.getEncoder().encodeToString("another device key of 32 bytes!!".getBytes());
-        hub.stop();
-        try (IotHubLink link = IotHubLink.fromConnectionString("HostName=testhub.azure-devices.net;DeviceId=gw2;SharedAccessKey=" + key + ";GatewayHostName=localhost", trust, recorder)) {
+        String connectionString = hub.connectionString("gw2", "another device key of 32 bytes!!".getBytes());
+        hub.front.stop();
+        try (IotHubLink link = IotHubLink.fromConnectionString(connectionString, trust, recorder)) {
             await("a reason", () -> link.status().lastError() != null, 20);
             assertFalse(link.status().connected());
             assertTrue("sending fails at once while down (the outbox keeps the message)",
                     link.send(event("e-2")).toCompletableFuture().isCompletedExceptionally());
-            hub.start();
+            hub.front.start();
             await("connected after the hub came back", () -> link.status().connected(), 90);
             responder.telemetry.clear();
             link.send(event("e-3")).toCompletableFuture().get(20, TimeUnit.SECONDS);
             assertEquals("e-3", responder.telemetry.poll(10, TimeUnit.SECONDS).properties().get("$.mid"));
         } finally {
-            hub.start();
+            hub.front.start();
+        }
+    }
+
+    @Test
+    public void aWrongKeyIsRefusedByTheHubAndSaidInTheStatus() throws Exception {
+        hub.connectionString("gw3", "the key the hub has for gw3 !!!!".getBytes());
+        String wrong = "HostName=" + LocalIotHub.HOST + ";DeviceId=gw3;SharedAccessKey="
+                + Base64.getEncoder().encodeToString("a key the hub does not know !!!!".getBytes()) + ";GatewayHostName=localhost";
+        hub.front.refused.clear();
+        try (IotHubLink link = IotHubLink.fromConnectionString(wrong, trust, new Recorder())) {
+            String refusal = hub.front.refused.poll(30, TimeUnit.SECONDS);
+            assertEquals("gw3: signature does not match the key", refusal);
+            await("a reason", () -> link.status().lastError() != null, 20);
+            assertFalse(link.status().connected());
+        }
+    }
+
+    /** A raw MQTT client as a device would connect with its own token: the hub's checks, byte for byte. */
+    private static org.eclipse.paho.client.mqttv3.MqttClient device(String clientId, byte[] key, long expiry) throws Exception {
+        String sr = java.net.URLEncoder.encode(LocalIotHub.HOST + "/devices/" + clientId, java.nio.charset.StandardCharsets.UTF_8);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        String sig = Base64.getEncoder().encodeToString(mac.doFinal((sr + "\n" + expiry).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        o.setUserName(LocalIotHub.HOST + "/" + clientId + "/?api-version=2021-04-12");
+        o.setPassword(("SharedAccessSignature sr=" + sr + "&sig=" + java.net.URLEncoder.encode(sig, java.nio.charset.StandardCharsets.UTF_8) + "&se=" + expiry)
+                .toCharArray());
+        o.setSocketFactory(ca.clientContext().getSocketFactory());
+        o.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
+        org.eclipse.paho.client.mqttv3.MqttClient c = new org.eclipse.paho.client.mqttv3.MqttClient("ssl://localhost:" + LocalIotHub.PORT, clientId,
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        c.connect(o);
+        return c;
+    }
+
+    @Test
+    public void anExpiredTokenIsRefusedAndADeviceSendsOnlyAsItself() throws Exception {
+        byte[] key = "the key of device gw4, 32 bytes!".getBytes();
+        hub.connectionString("gw4", key);
+        hub.front.refused.clear();
+        try {
+            device("gw4", key, Instant.now().getEpochSecond() - 1).close();
+            throw new AssertionError("an expired token was let through");
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_NOT_AUTHORIZED, e.getReasonCode());
+        }
+        assertTrue(hub.front.refused.poll(5, TimeUnit.SECONDS).startsWith("gw4: token expired at "));
+
+        org.eclipse.paho.client.mqttv3.MqttClient gw4 = device("gw4", key, Instant.now().getEpochSecond() + 600);
+        try {
+            responder.telemetry.clear();
+            // another device's telemetry topic is not gw4's to write: the broker drops it; gw4's own, sent after it, arrives
+            gw4.publish("devices/gw1/messages/events/", "{\"spoofed\":true}".getBytes(), 1, false);
+            gw4.publish("devices/gw4/messages/events/", "{\"own\":true}".getBytes(), 1, false);
+            MockIotHub.Telemetry first = responder.telemetry.poll(10, TimeUnit.SECONDS);
+            assertNotNull(first);
+            assertEquals("devices/gw4/messages/events/", first.topic());
+        } finally {
+            gw4.disconnectForcibly(1000);
+            gw4.close();
+        }
+    }
+
+    @Test
+    public void theSdkRenewsItsTokenBeforeTheHubCutsTheConnection() throws Exception {
+        hub.front.accepted.clear();
+        try (IotHubLink link = IotHubLink.fromConnectionString(hub.connectionString("gw5", "the key of device gw5, 32 bytes!".getBytes()), trust, 20,
+                new Recorder())) {
+            IotHubFront.Connect first = hub.front.accepted.poll(30, TimeUnit.SECONDS);
+            assertNotNull(first);
+            assertEquals("gw5", first.clientId());
+            // the hub closes the connection when the token expires: a second connection with a later token is the renewal
+            IotHubFront.Connect second = hub.front.accepted.poll(60, TimeUnit.SECONDS);
+            assertNotNull("the SDK connected again with a new token", second);
+            assertTrue(second.expiry() > first.expiry());
+            await("connected with the renewed token", () -> link.status().connected(), 30);
+            responder.telemetry.clear();
+            link.send(event("e-5")).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals("e-5", responder.telemetry.poll(10, TimeUnit.SECONDS).properties().get("$.mid"));
         }
     }
 }

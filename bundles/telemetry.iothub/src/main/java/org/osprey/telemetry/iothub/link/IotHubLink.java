@@ -65,6 +65,8 @@ public final class IotHubLink implements Uplink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotHubLink.class);
     private static final long MAX_BACKOFF_MILLIS = 60_000;
+    /** The SDK's own default lifetime of a SAS token made from a key. */
+    static final long DEFAULT_TOKEN_SECONDS = 3600;
 
     private final ClientFactory factory;
     private final boolean module;
@@ -105,6 +107,14 @@ public final class IotHubLink implements Uplink, AutoCloseable {
      * @param trust the CA file to trust instead of Azure's (a local gateway, a test hub); null for Azure's
      */
     public static IotHubLink fromConnectionString(String connectionString, Path trust, Handler handler) {
+        return fromConnectionString(connectionString, trust, DEFAULT_TOKEN_SECONDS, handler);
+    }
+
+    /**
+     * As {@link #fromConnectionString(String, Path, Handler)}, with the lifetime of the SAS tokens the SDK
+     * makes from the key (it renews them before they expire).
+     */
+    public static IotHubLink fromConnectionString(String connectionString, Path trust, long tokenSeconds, Handler handler) {
         String target;
         boolean module;
         try {
@@ -125,7 +135,7 @@ public final class IotHubLink implements Uplink, AutoCloseable {
                 // the SDK's message may quote the string, key included
                 throw new IllegalArgumentException("the connection string is not valid; it needs HostName=...;DeviceId=...;SharedAccessKey=...");
             }
-            ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
+            ClientOptions.ClientOptionsBuilder options = ClientOptions.builder().sasTokenExpiryTime(tokenSeconds);
             if (trust != null) {
                 options.sslContext(trustFrom(trust));
             }

@@ -1,4 +1,4 @@
-package org.osprey.telemetry.iothub;
+package org.osprey.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,16 +24,18 @@ import com.google.gson.JsonParser;
  * /modules/<id>/genid/<gen>/sign} signs with the module's key (HMAC-SHA256), {@code GET /trust-bundle}
  * gives the CA that signed the edge hub's certificate.
  */
-final class FakeEdgeDaemon implements AutoCloseable {
+public final class FakeEdgeDaemon implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final byte[] moduleKey;
     private final String trustBundle;
-    final AtomicInteger signatures = new AtomicInteger();
-    final AtomicInteger trustBundles = new AtomicInteger();
+    /** Signing requests answered. */
+    public final AtomicInteger signatures = new AtomicInteger();
+    /** Trust-bundle requests answered. */
+    public final AtomicInteger trustBundles = new AtomicInteger();
     private final Thread thread;
 
-    FakeEdgeDaemon(Path socket, byte[] moduleKey, Path caFile) throws IOException {
+    public FakeEdgeDaemon(Path socket, byte[] moduleKey, Path caFile) throws IOException {
         this.moduleKey = moduleKey;
         this.trustBundle = Files.readString(caFile);
         Files.deleteIfExists(socket);
