@@ -3,18 +3,12 @@ package org.osprey.runtime.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -38,62 +32,58 @@ import com.google.gson.JsonParser;
  */
 public class TelemetryCrashIT {
 
-    private static final String PASSWORD = "crash-test-password";
-
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
     @Rule
     public TestName test = new TestName();
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Process gateway;
+    private GatewayProcess gateway;
     private Mosquitto broker;
 
     @After
     public void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-        }
-        // the gateway's output is kept for a failure's diagnosis (the temporary folder goes)
-        Path log = tmp.getRoot().toPath().resolve("gateway.log");
-        if (Files.exists(log)) {
-            Files.copy(log, Files.createDirectories(Path.of("target", "it-logs")).resolve(getClass().getSimpleName() + "." + test.getMethodName() + ".log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (gateway != null) {
+            gateway.close();
+            gateway.keepLog(getClass().getSimpleName() + "." + test.getMethodName());
         }
         if (broker != null) {
             broker.stop();
         }
     }
 
+    /** The camera, its pipeline (an event on nearly every frame) and the MQTT uplink, in the deploy folder. */
+    private void configure(String name) throws Exception {
+        Path deploy = gateway.deploy();
+        Files.writeString(deploy.resolve("org.osprey.camera.files-" + name + ".cfg"), "camera.id=" + name + "\npath=samples\nfps=10\n");
+        Files.writeString(deploy.resolve("org.osprey.pipeline-" + name + ".cfg"), "camera=" + name + "\nmodel=blazeface\nfps=10\nappearFrames=1\nleaveFrames=1\n");
+        Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
+        Files.writeString(deploy.resolve("org.osprey.telemetry.cfg"), "maxPerSecond=0\n");
+        Files.writeString(deploy.resolve("org.osprey.telemetry.mqtt.cfg"), "broker=" + broker.url() + "\ngateway=" + name + "\n");
+    }
+
     @Test
     public void eventsAcceptedBeforeAKillMinus9ArriveAfterTheRestart() throws Exception {
         Path dir = tmp.getRoot().toPath();
-        Path deploy = Files.createDirectories(dir.resolve("deploy"));
-        int httpPort = Mosquitto.freePort();
-        broker = new Mosquitto(dir.resolve("broker"), Mosquitto.freePort(), "allow_anonymous true");
+        gateway = new GatewayProcess(dir.resolve("gateway"));
         // a camera that changes every frame, so events come fast; the uplink to a broker that is not running yet
-        Files.writeString(deploy.resolve("org.osprey.camera.files-fast.cfg"), "camera.id=fast\npath=samples\nfps=10\n");
-        Files.writeString(deploy.resolve("org.osprey.pipeline-fast.cfg"), "camera=fast\nmodel=blazeface\nfps=10\nappearFrames=1\nleaveFrames=1\n");
-        Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
-        Files.writeString(deploy.resolve("org.osprey.telemetry.cfg"), "maxPerSecond=0\n");
-        Files.writeString(deploy.resolve("org.osprey.telemetry.mqtt.cfg"), "broker=" + broker.url() + "\ngateway=crash\n");
+        broker = new Mosquitto(dir.resolve("broker"), Mosquitto.freePort(), "allow_anonymous true");
+        configure("crash");
 
-        start(dir, httpPort);
+        gateway.start(Map.of());
         long acceptedBeforeKill = 0;
         long deadline = System.currentTimeMillis() + 90_000;
         while (acceptedBeforeKill < 10 && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
-            acceptedBeforeKill = mqtt(httpPort).map(u -> u.get("accepted").getAsLong()).orElse(0L);
+            acceptedBeforeKill = gateway.uplink("mqtt").map(u -> u.get("accepted").getAsLong()).orElse(0L);
         }
         assertTrue("events were accepted while the broker was down: " + acceptedBeforeKill, acceptedBeforeKill >= 10);
-        gateway.destroyForcibly(); // SIGKILL
-        assertTrue(gateway.waitFor(20, TimeUnit.SECONDS));
+        gateway.kill(); // SIGKILL
 
         broker.start();
         Set<String> received = ConcurrentHashMap.newKeySet();
         MqttClient subscriber = subscribeToEventIds("crash", received);
         try {
-            start(dir, httpPort);
+            gateway.start(Map.of());
             deadline = System.currentTimeMillis() + 60_000;
             while (received.size() < acceptedBeforeKill && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
@@ -102,13 +92,13 @@ public class TelemetryCrashIT {
                     received.size() >= acceptedBeforeKill);
 
             // stop the camera, let the outbox drain: everything counted as accepted was sent and received
-            Files.delete(deploy.resolve("org.osprey.pipeline-fast.cfg"));
+            Files.delete(gateway.deploy().resolve("org.osprey.pipeline-crash.cfg"));
             JsonObject u = null;
             deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);
                 // the first request after the restart: the HTTP server may still be starting while MQTT already delivers
-                u = mqtt(httpPort).orElse(null);
+                u = gateway.uplink("mqtt").orElse(null);
                 if (u != null && u.get("queueDepth").getAsLong() == 0 && u.get("sent").getAsLong() == received.size()
                         && u.get("accepted").getAsLong() == u.get("sent").getAsLong()) {
                     break;
@@ -135,34 +125,25 @@ public class TelemetryCrashIT {
     @Test
     public void everyEventOfAFreshGatewayReachesTheBrokerFromTheFirst() throws Exception {
         Path dir = tmp.getRoot().toPath();
-        Path deploy = Files.createDirectories(dir.resolve("deploy"));
-        int httpPort = Mosquitto.freePort();
+        gateway = new GatewayProcess(dir.resolve("gateway"));
         broker = new Mosquitto(dir.resolve("broker"), Mosquitto.freePort(), "allow_anonymous true");
         broker.start();
-        Files.writeString(deploy.resolve("org.osprey.camera.files-fresh.cfg"), "camera.id=fresh\npath=samples\nfps=10\n");
-        Files.writeString(deploy.resolve("org.osprey.pipeline-fresh.cfg"), "camera=fresh\nmodel=blazeface\nfps=10\nappearFrames=1\nleaveFrames=1\n");
-        Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
-        Files.writeString(deploy.resolve("org.osprey.telemetry.cfg"), "maxPerSecond=0\n");
-        Files.writeString(deploy.resolve("org.osprey.telemetry.mqtt.cfg"), "broker=" + broker.url() + "\ngateway=fresh\n");
+        configure("fresh");
         Set<String> received = ConcurrentHashMap.newKeySet();
         MqttClient subscriber = subscribeToEventIds("fresh", received);
         try {
-            start(dir, httpPort);
+            gateway.start(Map.of());
             long deadline = System.currentTimeMillis() + 90_000;
             while (received.size() < 10 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
             assertTrue("events reach the broker: " + received.size(), received.size() >= 10);
-            Files.delete(deploy.resolve("org.osprey.pipeline-fresh.cfg"));
+            Files.delete(gateway.deploy().resolve("org.osprey.pipeline-fresh.cfg"));
             // every event the gateway made (its last 200, newest first: all of them, this early) arrives
-            Set<String> made = new java.util.LinkedHashSet<>();
+            Set<String> made = Set.of();
             deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
-                made.clear();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/api/v1/events"))
-                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("events").forEach(e -> made.add(e.getAsJsonObject().get("id").getAsString()));
+                made = gateway.eventIds();
                 if (!made.isEmpty() && received.containsAll(made)) {
                     break;
                 }
@@ -185,32 +166,5 @@ public class TelemetryCrashIT {
         subscriber.subscribe("osprey/" + gatewayName + "/events/+", 1, (topic, msg) -> ids.add(
                 JsonParser.parseString(new String(msg.getPayload(), StandardCharsets.UTF_8)).getAsJsonObject().get("id").getAsString()));
         return subscriber;
-    }
-
-    private void start(Path dir, int port) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of(System.getProperty("osprey.jar", "target/osprey.jar")).toAbsolutePath().toString())
-                .directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("OSPREY_"));
-        pb.environment().put("OSPREY_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("OSPREY_ADMIN_PASSWORD", PASSWORD);
-        gateway = pb.start();
-    }
-
-    /** The MQTT uplink's figures from /api/v1/telemetry, empty until the gateway answers. */
-    private java.util.Optional<JsonObject> mqtt(int port) throws Exception {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/telemetry"))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return java.util.Optional.empty();
-            }
-            JsonObject uplinks = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("uplinks");
-            return uplinks.has("mqtt") ? java.util.Optional.of(uplinks.getAsJsonObject("mqtt")) : java.util.Optional.empty();
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
-        }
     }
 }
