@@ -120,6 +120,73 @@ public class InferenceIT extends OspreyTestSupport {
         }
     }
 
+    /** A real JPEG whose frame header declares {@code width x height}: a few kilobytes that claim gigapixels. */
+    private static byte[] jpegDeclaring(int width, int height) throws Exception {
+        byte[] b = sample("dog.jpg");
+        for (int i = 2; ; ) {
+            int marker = b[i + 1] & 0xFF;
+            int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (marker == 0xC0 || marker == 0xC2) {
+                b[i + 5] = (byte) (height >> 8);
+                b[i + 6] = (byte) height;
+                b[i + 7] = (byte) (width >> 8);
+                b[i + 8] = (byte) width;
+                return b;
+            }
+            i += 2 + length;
+        }
+    }
+
+    @Test
+    public void hostileImagesAndParametersGetA400NotAnError() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            HttpAnswer bomb = post("/image", "image/jpeg", jpegDeclaring(65500, 65500), null);
+            assertEquals(bomb.body, 400, bomb.status);
+            assertEquals("image_too_large", json(bomb).get("code").getAsString());
+        }
+        HttpAnswer nan = postForm("/v1/vision/detection", Map.of("image", sample("astronaut.png"), "min_confidence", "NaN"), null);
+        assertEquals(nan.body, 400, nan.status);
+        assertTrue(nan.body, json(nan).get("error").getAsString().contains("min_confidence"));
+        HttpAnswer above = postForm("/v1/vision/detection", Map.of("image", sample("astronaut.png"), "min_confidence", "1.5"), null);
+        assertEquals(400, above.status);
+        HttpAnswer badQuery = post("/image?model=%ZZ", "image/png", sample("coffee.png"), null);
+        assertEquals(badQuery.body, 400, badQuery.status);
+        assertEquals("bad_request", json(badQuery).get("code").getAsString());
+        assertEquals(200, post("/image", "image/jpeg", sample("dog.jpg"), null).status);
+    }
+
+    /** A raw HTTP/1.1 exchange, for requests no client library would send; the whole answer as text. */
+    private static String raw(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("localhost", Integer.parseInt(System.getProperty(PORT_PROPERTY)))) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    public void errorsTheContainerMakesAreJsonToo() throws Exception {
+        HttpAnswer get = get("/image", null);
+        assertEquals(405, get.status);
+        assertEquals("method_not_allowed", json(get).get("code").getAsString());
+        HttpAnswer missing = get("/api/v1/nothing-here", ADMIN_PASSWORD);
+        assertEquals(404, missing.status);
+        assertEquals("not_found", json(missing).get("code").getAsString());
+
+        // broken chunked framing: a chunk longer than what follows, then the end of the stream
+        String broken = raw("POST /image HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n1000\r\n\u00ff\u00d8\u00ffpartial");
+        assertTrue(broken, broken.startsWith("HTTP/1.1 400"));
+        assertTrue(broken, broken.contains("\"success\":false"));
+        // multipart without a boundary
+        HttpAnswer noBoundary = post("/v1/vision/detection", "multipart/form-data", "--x\r\n\r\n".getBytes(), null);
+        assertEquals(noBoundary.body, 400, noBoundary.status);
+        assertEquals("bad_request", json(noBoundary).get("code").getAsString());
+        assertEquals(200, post("/image", "image/jpeg", sample("dog.jpg"), null).status);
+    }
+
     @Test
     public void urlFetchesTheImage() throws Exception {
         // a camera's snapshot URL, played by a servlet this test registers on the gateway itself

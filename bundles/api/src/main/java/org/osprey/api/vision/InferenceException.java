@@ -11,6 +11,13 @@ public class InferenceException extends Exception {
     public enum Reason {
         /** The image could not be decoded or is unusable (empty, truncated, unsupported format). */
         BAD_IMAGE,
+        /**
+         * The image declares more pixels than the gateway decodes (its limits); refused from the header,
+         * nothing decoded.
+         *
+         * @since 1.3
+         */
+        IMAGE_TOO_LARGE,
         /** The model is gone or closed (uninstalled while the request waited). */
         MODEL_UNAVAILABLE,
         /** The model or runtime failed on a valid image. */

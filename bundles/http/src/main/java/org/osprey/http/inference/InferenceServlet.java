@@ -110,6 +110,14 @@ public class InferenceServlet extends HttpServlet {
             }
         } catch (ApiError e) {
             write(resp, e.status, Map.of("success", false, "code", e.code, "error", e.getMessage()));
+        } catch (IOException e) {
+            // the client's framing (chunks, multipart) broke or it went away: its mistake, not an error of ours
+            LOG.debug("{}: the request body could not be read", route, e);
+            if (!resp.isCommitted()) {
+                resp.reset();
+                write(resp, HttpServletResponse.SC_BAD_REQUEST, Map.of("success", false, "code", "bad_request",
+                        "error", "the request body could not be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+            }
         } catch (RuntimeException e) {
             LOG.error("{} failed", route, e);
             write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, Map.of("success", false, "code", "internal", "error", e.toString()));
@@ -131,6 +139,8 @@ public class InferenceServlet extends HttpServlet {
                 switch (e.reason()) {
                     case BAD_IMAGE:
                         throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_image", e.getMessage());
+                    case IMAGE_TOO_LARGE:
+                        throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "image_too_large", e.getMessage());
                     case MODEL_UNAVAILABLE:
                         if (attempt < 2) {
                             continue;
@@ -188,7 +198,7 @@ public class InferenceServlet extends HttpServlet {
         }
         try {
             float f = Float.parseFloat(v);
-            if (f < 0 || f > 1) {
+            if (!(f >= 0 && f <= 1)) { // NaN too
                 throw new NumberFormatException();
             }
             return f;

@@ -68,23 +68,30 @@ final class RequestBodies {
      * A parameter of the query string only. (getParameter would read a body sent as
      * application/x-www-form-urlencoded, which is what curl --data-binary declares for an image.)
      */
-    static String query(HttpServletRequest req, String name) {
+    static String query(HttpServletRequest req, String name) throws ApiError {
         String q = req.getQueryString();
         if (q == null) {
             return null;
         }
         for (String pair : q.split("&")) {
             int eq = pair.indexOf('=');
-            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+                return eq < 0 ? "" : decode(pair.substring(eq + 1));
             }
         }
         return null;
     }
 
+    private static String decode(String s) throws ApiError {
+        try {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "the query string is not URL-encoded: " + e.getMessage());
+        }
+    }
+
     /** A form field of a multipart request, or a query parameter. */
-    static String field(HttpServletRequest req, String name) throws IOException {
+    static String field(HttpServletRequest req, String name) throws IOException, ApiError {
         String v = query(req, name);
         if (v == null && req.getContentType() != null && req.getContentType().toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             try {

@@ -2,12 +2,15 @@ package org.osprey.inference.onnx.engine;
 
 import java.util.Locale;
 
+import org.osprey.inference.onnx.image.ImageLimits;
+
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
-/** Session options every model session gets, from the typed configuration. */
-public record EngineSettings(int intraOpThreads, int interOpThreads, OptLevel optimization, String executionProvider, boolean spinning) {
+/** Session options every model session gets, and the largest image decoded, from the typed configuration. */
+public record EngineSettings(int intraOpThreads, int interOpThreads, OptLevel optimization, String executionProvider, boolean spinning,
+        ImageLimits imageLimits) {
 
-    public static final EngineSettings DEFAULTS = new EngineSettings(1, 0, OptLevel.ALL_OPT, "cpu", false);
+    public static final EngineSettings DEFAULTS = new EngineSettings(1, 0, OptLevel.ALL_OPT, "cpu", false, ImageLimits.DEFAULTS);
 
     /** Accepts the names users write (none, basic, extended, all). */
     public static OptLevel optimization(String name) {

@@ -32,7 +32,7 @@ public final class OnnxEngine implements AutoCloseable {
     public OnnxEngine(EngineSettings settings) {
         this.env = OrtEnvironment.getEnvironment();
         this.settings = settings;
-        this.images = new ImageDecoders();
+        this.images = new ImageDecoders(settings.imageLimits());
         this.provider = provider(settings.executionProvider());
         LOG.info("ONNX Runtime {} ready (execution provider {}, intra-op threads {}, optimisation {})",
                 env.getVersion(), provider, settings.intraOpThreads() == 0 ? "auto" : settings.intraOpThreads(),

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +24,7 @@ import org.osprey.inference.onnx.decode.TensorData;
 import org.osprey.inference.onnx.image.BadImageException;
 import org.osprey.inference.onnx.image.ChannelOrder;
 import org.osprey.inference.onnx.image.DecodeBuffers;
+import org.osprey.inference.onnx.image.ImageTooLargeException;
 import org.osprey.inference.onnx.image.DecodeTarget;
 import org.osprey.inference.onnx.image.Pixels;
 import org.osprey.inference.onnx.tensor.Geometry;
@@ -48,7 +49,12 @@ public final class OnnxModel implements Model {
     private final String inputName;
     private final InputSpec spec;
     private final OutputDecoder decoder;
-    private final Queue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
+    /**
+     * Workspaces kept between calls: as many as calls that run at once on this machine's cores; the
+     * workspaces of a burst beyond that are dropped after their call.
+     */
+    static final int POOLED_WORKSPACES = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    private final Queue<Workspace> workspaces = new ArrayBlockingQueue<>(POOLED_WORKSPACES);
     /** Requests in flight, plus one held by the extender until retire(). */
     private final AtomicInteger leases = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
@@ -105,6 +111,8 @@ public final class OnnxModel implements Model {
                     .predictions(predictions)
                     .timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2))
                     .build();
+        } catch (ImageTooLargeException e) {
+            throw new InferenceException(Reason.IMAGE_TOO_LARGE, e.getMessage(), e);
         } catch (BadImageException e) {
             throw new InferenceException(Reason.BAD_IMAGE, e.getMessage(), e);
         } catch (OrtException | RuntimeException e) {

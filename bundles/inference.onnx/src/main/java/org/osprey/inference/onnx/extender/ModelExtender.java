@@ -28,6 +28,7 @@ import org.osprey.api.vision.ModelRecord;
 import org.osprey.api.vision.ModelRecord.State;
 import org.osprey.api.vision.Task;
 import org.osprey.inference.onnx.engine.EngineSettings;
+import org.osprey.inference.onnx.image.ImageLimits;
 import org.osprey.inference.onnx.engine.ModelLoader;
 import org.osprey.inference.onnx.engine.OnnxEngine;
 import org.osprey.inference.onnx.engine.OnnxModel;
@@ -91,7 +92,8 @@ public class ModelExtender implements ModelCatalog {
     public ModelExtender(BundleContext context, OnnxRuntimeConfiguration config) {
         this.context = context;
         this.engine = new OnnxEngine(new EngineSettings(config.intraOpThreads(), config.interOpThreads(),
-                EngineSettings.optimization(config.optimization()), config.executionProvider(), config.spinning()));
+                EngineSettings.optimization(config.optimization()), config.executionProvider(), config.spinning(),
+                new ImageLimits((long) (config.maxImageMegapixels() * 1_000_000), config.maxImageSide())));
         this.loader = new ModelLoader(engine);
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override

@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(name = "Osprey ONNX Runtime",
-        description = "Session options for every model. Changing them reloads the models.")
+        description = "Session options for every model, and the largest image decoded. Changing them reloads the models.")
 public @interface OnnxRuntimeConfiguration {
 
     @AttributeDefinition(name = "Intra-op threads", min = "0",
@@ -29,4 +29,12 @@ public @interface OnnxRuntimeConfiguration {
     @AttributeDefinition(name = "Execution provider",
             description = "cpu, or xnnpack / cuda where this ONNX Runtime build has them (else the CPU, with a warning).")
     String executionProvider() default "cpu";
+
+    @AttributeDefinition(name = "Largest image (megapixels)", min = "0.01",
+            description = "Images whose header declares more pixels are refused (400 image_too_large) before any decoding.")
+    double maxImageMegapixels() default 40.0;
+
+    @AttributeDefinition(name = "Longest image side (pixels)", min = "1",
+            description = "Images wider or taller than this are refused the same way.")
+    int maxImageSide() default 20_000;
 }

@@ -1,7 +1,7 @@
 package org.osprey.inference.onnx.image;
 
 /** The bytes are not an image Osprey can decode; the message says what is wrong, for the caller. */
-public final class BadImageException extends Exception {
+public class BadImageException extends Exception {
 
     private static final long serialVersionUID = 1L;
 

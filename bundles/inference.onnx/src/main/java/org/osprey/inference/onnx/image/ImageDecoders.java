@@ -7,15 +7,21 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The decoder for each format: the fastest this machine has. */
+/** The decoder for each format, the fastest this machine has, behind a check of the declared size against the limits. */
 public final class ImageDecoders implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageDecoders.class);
 
     private final Map<ImageFormat, ImageDecoder> decoders = new EnumMap<>(ImageFormat.class);
     private final TurboJpeg turbo;
+    private final ImageLimits limits;
 
     public ImageDecoders() {
+        this(ImageLimits.DEFAULTS);
+    }
+
+    public ImageDecoders(ImageLimits limits) {
+        this.limits = limits;
         TurboJpeg t = null;
         try {
             t = TurboJpeg.load();
@@ -34,6 +40,7 @@ public final class ImageDecoders implements AutoCloseable {
     public Pixels decode(ByteBuffer encoded, ImageDecoder.Target target, DecodeBuffers buffers) throws BadImageException {
         ImageFormat format = ImageFormat.sniff(encoded).orElseThrow(() -> new BadImageException(
                 "not a JPEG, PNG or BMP image (" + encoded.remaining() + " bytes starting " + head(encoded) + ")"));
+        limits.check(format, ImageSize.of(format, encoded));
         return decoders.get(format).decode(encoded, target, buffers);
     }
 

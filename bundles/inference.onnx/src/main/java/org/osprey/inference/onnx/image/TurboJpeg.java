@@ -18,10 +18,13 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
 
     private static final int TJPF_RGB = 0;
     private static final int TJPF_GRAY = 6;
+    private static final int TJPF_CMYK = 11;
     private static final int TJFLAG_FASTUPSAMPLE = 256;
     private static final int TJFLAG_FASTDCT = 2048;
     private static final int TJERR_FATAL = 1;
     private static final int TJCS_GRAY = 2;
+    private static final int TJCS_CMYK = 3;
+    private static final int TJCS_YCCK = 4;
 
     private static final String[] LIBRARY_NAMES = {"turbojpeg", "libturbojpeg.so.0"};
     private static volatile Throwable loadFailure;
@@ -78,15 +81,20 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
             int eighths = eighths(w[0], h[0], t);
             int sw = scaled(w[0], eighths), sh = scaled(h[0], eighths);
             boolean gray = colorspace[0] == TJCS_GRAY;
+            // CMYK and YCCK (print and Photoshop exports) only decode to CMYK; made RGB below, as browsers show them
+            boolean cmyk = colorspace[0] == TJCS_CMYK || colorspace[0] == TJCS_YCCK;
             int channels = gray ? 1 : 3;
-            ByteBuffer out = buffers.pixels(sw * sh * channels);
-            int rc = tjDecompress2(handle, in, size, out, sw, sw * channels, sh, gray ? TJPF_GRAY : TJPF_RGB,
+            ByteBuffer out = buffers.pixels(sw * sh * (cmyk ? 4 : channels));
+            int rc = tjDecompress2(handle, in, size, out, sw, sw * (cmyk ? 4 : channels), sh, gray ? TJPF_GRAY : cmyk ? TJPF_CMYK : TJPF_RGB,
                     TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE);
             // a warning (a truncated file, say) still gives an image, as browsers show one
             if (rc != 0 && tjGetErrorCode(handle) == TJERR_FATAL) {
                 throw new BadImageException("corrupt JPEG: " + error(handle));
             }
             failed = rc != 0;
+            if (cmyk) {
+                cmykToRgb(out, sw * sh);
+            }
             return new Pixels(out, sw, sh, sw * channels, gray ? ChannelOrder.GRAY : ChannelOrder.RGB, w[0], h[0]);
         } finally {
             if (failed) {
@@ -96,6 +104,20 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
                 giveBack(handle);
             }
         }
+    }
+
+    /**
+     * Packed CMYK to packed RGB in place (RGB pixel i is written no later than CMYK pixel i is read). The
+     * values are Adobe's inverted ones, which is what JPEG files hold: R = C * K / 255, as browsers do.
+     */
+    static void cmykToRgb(ByteBuffer b, int pixels) {
+        for (int i = 0; i < pixels; i++) {
+            int c = b.get(4 * i) & 0xFF, m = b.get(4 * i + 1) & 0xFF, y = b.get(4 * i + 2) & 0xFF, k = b.get(4 * i + 3) & 0xFF;
+            b.put(3 * i, (byte) ((c * k + 127) / 255));
+            b.put(3 * i + 1, (byte) ((m * k + 127) / 255));
+            b.put(3 * i + 2, (byte) ((y * k + 127) / 255));
+        }
+        b.limit(3 * pixels);
     }
 
     /** The smallest scale n/8 whose output still covers the target, so the resize after it only shrinks. */
