@@ -203,19 +203,39 @@ public class InferenceIT extends OspreyTestSupport {
                 resp.getOutputStream().write(png);
             }
         }, props);
+        org.osgi.service.cm.ConfigurationAdmin admin = context.getService(context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration api = admin.getConfiguration("org.osprey.http.inference", "?");
         try {
             awaitStatus("/it/snapshot.png", null, 200, 10_000);
             String base = "http://localhost:" + System.getProperty(PORT_PROPERTY);
-            HttpAnswer a = post("/url", "application/json", ("{\"url\": \"" + base + "/it/snapshot.png\"}").getBytes(), null);
+            byte[] request = ("{\"url\": \"" + base + "/it/snapshot.png\"}").getBytes();
+            // the gateway's own (loopback) address is not fetched from by default, and the answer says nothing more
+            HttpAnswer refused = post("/url", "application/json", request, null);
+            assertEquals(refused.body, 400, refused.status);
+            assertEquals("bad_url", json(refused).get("code").getAsString());
+            assertEquals("could not fetch an image from the URL", json(refused).get("error").getAsString());
+
+            java.util.Hashtable<String, Object> allowLoopback = new java.util.Hashtable<>();
+            allowLoopback.put("urlAllow", new String[] {"127.0.0.0/8", "::1/128"});
+            api.update(allowLoopback);
+            long deadline = System.currentTimeMillis() + 10_000;
+            HttpAnswer a = post("/url", "application/json", request, null);
+            while (a.status != 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                a = post("/url", "application/json", request, null);
+            }
             assertEquals(a.body, 200, a.status);
             assertEquals("face", json(a).getAsJsonArray("predictions").get(0).getAsJsonObject().get("tagName").getAsString());
 
             HttpAnswer missing = post("/url", "application/json", ("{\"url\": \"" + base + "/it/none.png\"}").getBytes(), null);
             assertEquals(400, missing.status);
-            assertTrue(missing.body, missing.body.contains("404"));
+            assertEquals("the same answer for a 404 as for a refused address", json(refused).get("error"), json(missing).get("error"));
+            HttpAnswer notAnImage = post("/url", "application/json", ("{\"url\": \"" + base + "/health\"}").getBytes(), null);
+            assertEquals(json(refused), json(notAnImage));
             assertEquals(400, post("/url", "application/json", "not json".getBytes(), null).status);
         } finally {
             registration.unregister();
+            api.delete();
         }
     }
 

@@ -16,8 +16,17 @@ public @interface InferenceApiConfiguration {
     long maxBodyBytes() default 8L * 1024 * 1024;
 
     @AttributeDefinition(name = "URL fetch timeout (seconds)", min = "1",
-            description = "How long POST /url waits for the image it was given.")
+            description = "The whole fetch of POST /url (redirects, headers and body) ends within this.")
     int urlTimeoutSeconds() default 10;
+
+    @AttributeDefinition(name = "URL fetch: also refuse", required = false,
+            description = "CIDRs POST /url never fetches from, beside those it refuses anyway (loopback, link-local and the cloud"
+                    + " metadata address, multicast, this gateway's own addresses); e.g. 10.0.0.0/8. Private ranges are allowed otherwise.")
+    String[] urlDeny() default {};
+
+    @AttributeDefinition(name = "URL fetch: allow", required = false,
+            description = "CIDRs POST /url may fetch from although it would refuse them, e.g. 127.0.0.1/32 for a camera proxy on this host.")
+    String[] urlAllow() default {};
 
     @AttributeDefinition(name = "Allow POST /url",
             description = "POST /url makes the gateway fetch any http(s) URL it is given; turn it off where that is unwanted.")

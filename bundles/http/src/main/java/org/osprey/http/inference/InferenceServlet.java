@@ -64,6 +64,7 @@ public class InferenceServlet extends HttpServlet {
 
     private final transient ModelSelector models = new ModelSelector();
     private final transient RequestBodies bodies;
+    private final transient UrlFetcher urls;
     private final String defaultModel;
     private final boolean urlFetchEnabled;
     private final AtomicLong served = new AtomicLong();
@@ -72,7 +73,16 @@ public class InferenceServlet extends HttpServlet {
     public InferenceServlet(InferenceApiConfiguration config) {
         this.defaultModel = config.defaultModel().strip();
         this.urlFetchEnabled = config.urlFetchEnabled();
-        this.bodies = new RequestBodies(config.maxBodyBytes(), Duration.ofSeconds(config.urlTimeoutSeconds()));
+        this.bodies = new RequestBodies(config.maxBodyBytes());
+        UrlFetcher fetcher = null;
+        try {
+            fetcher = new UrlFetcher(config.maxBodyBytes(), Duration.ofSeconds(config.urlTimeoutSeconds()),
+                    new AddressPolicy(config.urlAllow(), config.urlDeny()));
+        } catch (IllegalArgumentException e) {
+            // only /url depends on the lists: the other routes keep serving
+            LOG.error("POST /url is off until its address lists (urlAllow, urlDeny) are fixed: {}", e.getMessage());
+        }
+        this.urls = fetcher;
     }
 
     @Reference(service = Model.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -97,7 +107,16 @@ public class InferenceServlet extends HttpServlet {
                 default -> image = bodies.image(req, "imageData");
             }
             String requested = RequestBodies.query(req, "model");
-            InferenceResult result = infer(requested == null || requested.isBlank() ? defaultModel : requested.strip(), image);
+            InferenceResult result;
+            try {
+                result = infer(requested == null || requested.isBlank() ? defaultModel : requested.strip(), image);
+            } catch (ApiError e) {
+                if (route.equals(URL) && e.status == HttpServletResponse.SC_BAD_REQUEST) {
+                    // what a URL gave is not an image: said like any other failed fetch, so /url maps nothing
+                    throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_url", UrlFetcher.FAILED);
+                }
+                throw e;
+            }
             long processMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
             resp.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "pre;dur=%.2f, infer;dur=%.2f, post;dur=%.2f, total;dur=%.2f",
                     result.preprocessTime().toNanos() / 1e6, result.inferenceTime().toNanos() / 1e6, result.postprocessTime().toNanos() / 1e6,
@@ -176,8 +195,9 @@ public class InferenceServlet extends HttpServlet {
     }
 
     private byte[] fromUrl(HttpServletRequest req) throws ApiError, IOException {
-        if (!urlFetchEnabled) {
-            throw new ApiError(HttpServletResponse.SC_FORBIDDEN, "url_disabled", "POST /url is turned off in this gateway's configuration");
+        if (!urlFetchEnabled || urls == null) {
+            throw new ApiError(HttpServletResponse.SC_FORBIDDEN, "url_disabled", urls == null
+                    ? "POST /url is off: its address lists in this gateway's configuration are not valid" : "POST /url is turned off in this gateway's configuration");
         }
         JsonElement json;
         try (Reader in = req.getReader()) {
@@ -188,7 +208,7 @@ public class InferenceServlet extends HttpServlet {
         if (!(json instanceof JsonObject o) || !o.has("url") || !o.get("url").isJsonPrimitive()) {
             throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "the body must be JSON: {\"url\": \"https://...\"}");
         }
-        return bodies.fetch(o.get("url").getAsString());
+        return urls.fetch(o.get("url").getAsString());
     }
 
     private static float minConfidence(HttpServletRequest req) throws IOException, ApiError {

@@ -2,11 +2,6 @@ package org.osprey.http.inference;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Locale;
 
 import jakarta.servlet.ServletException;
@@ -18,13 +13,9 @@ import jakarta.servlet.http.Part;
 final class RequestBodies {
 
     private final long limit;
-    private final HttpClient client;
-    private final Duration timeout;
 
-    RequestBodies(long limit, Duration timeout) {
+    RequestBodies(long limit) {
         this.limit = limit;
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** The raw body, or the named multipart field when the request is multipart/form-data. */
@@ -106,39 +97,6 @@ final class RequestBodies {
             }
         }
         return v;
-    }
-
-    /** The image at an http(s) URL, within the limit and the timeout. */
-    byte[] fetch(String url) throws ApiError {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_url", "not a URL: " + url);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_url", "only http and https URLs can be fetched, was " + url);
-        }
-        try {
-            HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = resp.body()) {
-                if (resp.statusCode() != 200) {
-                    throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "url_failed", url + " answered HTTP " + resp.statusCode());
-                }
-                long declared = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (declared > limit) {
-                    throw tooLarge(declared);
-                }
-                return read(in);
-            }
-        } catch (IOException e) {
-            throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "url_failed", "cannot fetch " + url + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "interrupted", "the gateway is stopping");
-        }
     }
 
     private byte[] read(InputStream in) throws IOException, ApiError {
