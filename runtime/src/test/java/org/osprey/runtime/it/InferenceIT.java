@@ -187,6 +187,84 @@ public class InferenceIT extends OspreyTestSupport {
         assertEquals(200, post("/image", "image/jpeg", sample("dog.jpg"), null).status);
     }
 
+    /** Opens a connection that sends the headers of an upload and then one byte; the caller drips the rest. */
+    private static java.net.Socket dripper(int length) throws Exception {
+        java.net.Socket s = new java.net.Socket("localhost", Integer.parseInt(System.getProperty(PORT_PROPERTY)));
+        s.getOutputStream().write(("POST /image HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\nContent-Length: " + length
+                + "\r\n\r\n\u00ff").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    @Test
+    public void clientsThatDripCannotStarveTheServer() throws Exception {
+        org.osgi.service.cm.ConfigurationAdmin admin = context.getService(context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration api = admin.getConfiguration("org.osprey.http.inference", "?");
+        java.util.List<java.net.Socket> drippers = new java.util.ArrayList<>();
+        java.util.concurrent.ScheduledExecutorService drip = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            java.util.Hashtable<String, Object> shortTimeout = new java.util.Hashtable<>();
+            shortTimeout.put("bodyTimeoutSeconds", 5);
+            api.update(shortTimeout);
+            awaitStatus("/health", null, 200, 10_000);
+            // more drippers than the server has threads (200), each sending a byte a second
+            for (int i = 0; i < 250; i++) {
+                drippers.add(dripper(100_000));
+            }
+            drip.scheduleAtFixedRate(() -> drippers.forEach(d -> {
+                try {
+                    d.getOutputStream().write('x');
+                    d.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    // cut off by the server: what should happen
+                }
+            }), 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            HttpAnswer normal = post("/image", "image/jpeg", sample("dog.jpg"), null);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(normal.body, 200, normal.status);
+            assertTrue("a normal request beside 250 drippers is answered in under 2 s, took " + millis + " ms", millis < 2_000);
+
+            // a dripper is answered 408 (JSON) once its body's time is up, and the connection closed
+            java.net.Socket first = drippers.get(0);
+            first.setSoTimeout(15_000);
+            String answer = new String(first.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(answer, answer.startsWith("HTTP/1.1 408"));
+            assertTrue(answer, answer.contains("\"code\":\"timeout\""));
+        } finally {
+            drip.shutdownNow();
+            for (java.net.Socket d : drippers) {
+                d.close();
+            }
+            api.delete();
+        }
+    }
+
+    @Test
+    public void aChunkedUploadStopsAtTheLimitWhileItIsSent() throws Exception {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://localhost:" + System.getProperty(PORT_PROPERTY)
+                + "/v1/vision/detection").openConnection();
+        c.setDoOutput(true);
+        c.setRequestMethod("POST");
+        c.setChunkedStreamingMode(64 * 1024);
+        c.setRequestProperty("Content-Type", "multipart/form-data; boundary=xyz");
+        long sent = 0;
+        try (java.io.OutputStream out = c.getOutputStream()) {
+            out.write("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"big.jpg\"\r\n\r\n".getBytes());
+            byte[] block = new byte[64 * 1024];
+            while (sent < 50L * 1024 * 1024) {
+                out.write(block);
+                sent += block.length;
+            }
+        } catch (java.io.IOException e) {
+            // the server answered and closed before the 50 MB were sent
+        }
+        assertEquals(413, c.getResponseCode());
+        String body = new String(c.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body, body.contains("\"code\":\"too_large\""));
+        assertTrue("stopped while sending: " + sent + " bytes went out", sent < 50L * 1024 * 1024);
+    }
+
     @Test
     public void urlFetchesTheImage() throws Exception {
         // a camera's snapshot URL, played by a servlet this test registers on the gateway itself

@@ -15,6 +15,10 @@ public @interface InferenceApiConfiguration {
             description = "Larger images are refused with 413 before they are read.")
     long maxBodyBytes() default 8L * 1024 * 1024;
 
+    @AttributeDefinition(name = "Request body timeout (seconds)", min = "1",
+            description = "A request's whole body must arrive within this; a slower client gets 408. No server thread waits for it meanwhile.")
+    int bodyTimeoutSeconds() default 30;
+
     @AttributeDefinition(name = "URL fetch timeout (seconds)", min = "1",
             description = "The whole fetch of POST /url (redirects, headers and body) ends within this.")
     int urlTimeoutSeconds() default 10;

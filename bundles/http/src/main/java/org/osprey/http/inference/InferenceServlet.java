@@ -1,11 +1,12 @@
 package org.osprey.http.inference;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.framework.ServiceReference;
@@ -17,7 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletMultipart;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osprey.api.camera.Frame;
@@ -50,8 +51,8 @@ import jakarta.servlet.http.HttpServletResponse;
 @RequireHttpWhiteboard
 @HttpWhiteboardServletName("osprey-inference")
 @HttpWhiteboardServletPattern({InferenceServlet.IMAGE, InferenceServlet.URL, InferenceServlet.DETECTION})
-// the configured limit is enforced on the part; this is the parser's own ceiling
-@HttpWhiteboardServletMultipart(enabled = true, maxFileSize = 256L * 1024 * 1024, maxRequestSize = 256L * 1024 * 1024, fileSizeThreshold = 1024 * 1024)
+// bodies are read without blocking a thread (BodyReader) and forms parsed in memory (RequestBody): no multipart config, no temp files
+@HttpWhiteboardServletAsyncSupported
 public class InferenceServlet extends HttpServlet {
 
     static final String IMAGE = "/image";
@@ -63,9 +64,14 @@ public class InferenceServlet extends HttpServlet {
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private final transient ModelSelector models = new ModelSelector();
-    private final transient RequestBodies bodies;
     private final transient UrlFetcher urls;
+    /** A form's boundaries and part headers around the image, and its other fields. */
+    static final long FORM_OVERHEAD = 64 * 1024;
+    static final long URL_BODY_LIMIT = 16 * 1024;
+
     private final String defaultModel;
+    private final long maxBodyBytes;
+    private final long bodyTimeoutMillis;
     private final boolean urlFetchEnabled;
     private final AtomicLong served = new AtomicLong();
 
@@ -73,7 +79,8 @@ public class InferenceServlet extends HttpServlet {
     public InferenceServlet(InferenceApiConfiguration config) {
         this.defaultModel = config.defaultModel().strip();
         this.urlFetchEnabled = config.urlFetchEnabled();
-        this.bodies = new RequestBodies(config.maxBodyBytes());
+        this.maxBodyBytes = config.maxBodyBytes();
+        this.bodyTimeoutMillis = TimeUnit.SECONDS.toMillis(config.bodyTimeoutSeconds());
         UrlFetcher fetcher = null;
         try {
             fetcher = new UrlFetcher(config.maxBodyBytes(), Duration.ofSeconds(config.urlTimeoutSeconds()),
@@ -99,14 +106,29 @@ public class InferenceServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = System.nanoTime();
         String route = req.getServletPath();
+        // a form around the image adds its boundaries and headers; /url's body is a little JSON
+        long limit = route.equals(URL) ? URL_BODY_LIMIT : maxBodyBytes + FORM_OVERHEAD;
+        long declared = req.getContentLengthLong();
+        if (declared > limit) {
+            resp.setHeader("Connection", "close");
+            error(resp, tooLarge(declared));
+            return;
+        }
+        BodyReader.read(req, limit, bodyTimeoutMillis, body -> respond(req, resp, route, body, start), e -> error(resp, e));
+    }
+
+    private void respond(HttpServletRequest req, HttpServletResponse resp, String route, byte[] bytes, long start) throws IOException {
         try {
-            byte[] image;
-            switch (route) {
-                case URL -> image = fromUrl(req);
-                case DETECTION -> image = bodies.image(req, "image");
-                default -> image = bodies.image(req, "imageData");
+            RequestBody body = RequestBody.of(bytes, req.getContentType());
+            byte[] image = switch (route) {
+                case URL -> fromUrl(body);
+                case DETECTION -> body.image("image");
+                default -> body.image("imageData");
+            };
+            if (image.length > maxBodyBytes) {
+                throw tooLarge(image.length);
             }
-            String requested = RequestBodies.query(req, "model");
+            String requested = RequestBody.query(req, "model");
             InferenceResult result;
             try {
                 result = infer(requested == null || requested.isBlank() ? defaultModel : requested.strip(), image);
@@ -123,24 +145,25 @@ public class InferenceServlet extends HttpServlet {
                     (System.nanoTime() - start) / 1e6));
             served.incrementAndGet();
             if (route.equals(DETECTION)) {
-                write(resp, HttpServletResponse.SC_OK, DeepStackFormat.of(result, minConfidence(req), processMs));
+                write(resp, HttpServletResponse.SC_OK, DeepStackFormat.of(result, minConfidence(req, body), processMs));
             } else {
                 write(resp, HttpServletResponse.SC_OK, CustomVisionFormat.of(result));
             }
         } catch (ApiError e) {
-            write(resp, e.status, Map.of("success", false, "code", e.code, "error", e.getMessage()));
-        } catch (IOException e) {
-            // the client's framing (chunks, multipart) broke or it went away: its mistake, not an error of ours
-            LOG.debug("{}: the request body could not be read", route, e);
-            if (!resp.isCommitted()) {
-                resp.reset();
-                write(resp, HttpServletResponse.SC_BAD_REQUEST, Map.of("success", false, "code", "bad_request",
-                        "error", "the request body could not be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
-            }
+            error(resp, e);
         } catch (RuntimeException e) {
             LOG.error("{} failed", route, e);
             write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, Map.of("success", false, "code", "internal", "error", e.toString()));
         }
+    }
+
+    private static void error(HttpServletResponse resp, ApiError e) throws IOException {
+        write(resp, e.status, Map.of("success", false, "code", e.code, "error", e.getMessage()));
+    }
+
+    private ApiError tooLarge(long size) {
+        return new ApiError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                "the image is larger than the limit of " + maxBodyBytes + " bytes" + (size > 0 ? " (" + size + " bytes)" : ""));
     }
 
     private InferenceResult infer(String name, byte[] image) throws ApiError {
@@ -194,14 +217,14 @@ public class InferenceServlet extends HttpServlet {
         throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_image", "the body is not a JPEG, PNG or BMP image (" + n + " bytes)");
     }
 
-    private byte[] fromUrl(HttpServletRequest req) throws ApiError, IOException {
+    private byte[] fromUrl(RequestBody body) throws ApiError {
         if (!urlFetchEnabled || urls == null) {
             throw new ApiError(HttpServletResponse.SC_FORBIDDEN, "url_disabled", urls == null
                     ? "POST /url is off: its address lists in this gateway's configuration are not valid" : "POST /url is turned off in this gateway's configuration");
         }
         JsonElement json;
-        try (Reader in = req.getReader()) {
-            json = JsonParser.parseReader(in);
+        try {
+            json = JsonParser.parseString(new String(body.raw(), StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
             throw new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "the body must be JSON: {\"url\": \"https://...\"}");
         }
@@ -211,8 +234,11 @@ public class InferenceServlet extends HttpServlet {
         return urls.fetch(o.get("url").getAsString());
     }
 
-    private static float minConfidence(HttpServletRequest req) throws IOException, ApiError {
-        String v = RequestBodies.field(req, "min_confidence");
+    private static float minConfidence(HttpServletRequest req, RequestBody body) throws ApiError {
+        String v = RequestBody.query(req, "min_confidence");
+        if (v == null) {
+            v = body.text("min_confidence");
+        }
         if (v == null || v.isBlank()) {
             return 0.4f;
         }

@@ -1,0 +1,120 @@
+package org.osprey.http.inference;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Reads a request body without holding a server thread while the client is slow (Servlet non-blocking
+ * I/O), stopping at the limit as the bytes come and at a deadline for the whole body, so clients that
+ * drip cannot take the server's threads. When the body is complete the handler runs on a server thread
+ * and answers; the deadline or the limit answers 408 or 413 instead.
+ */
+final class BodyReader {
+
+    /** What to do with a complete body; answers the request. */
+    interface Handler {
+        void handle(byte[] body) throws IOException;
+    }
+
+    /** Answers with an error in the API's JSON. */
+    interface Failure {
+        void answer(ApiError e) throws IOException;
+    }
+
+    private BodyReader() {
+    }
+
+    static void read(HttpServletRequest req, long limit, long timeoutMillis, Handler handler, Failure failure) throws IOException {
+        AsyncContext async = req.startAsync();
+        async.setTimeout(timeoutMillis);
+        AtomicBoolean answered = new AtomicBoolean();
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onTimeout(AsyncEvent event) throws IOException {
+                if (answered.compareAndSet(false, true)) {
+                    failure.answer(new ApiError(HttpServletResponse.SC_REQUEST_TIMEOUT, "timeout",
+                            "the request body did not arrive within " + timeoutMillis / 1000 + " s"));
+                    async.complete();
+                }
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                // nothing to release: the body is on the heap
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                answered.set(true);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        });
+        ServletInputStream in = req.getInputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        in.setReadListener(new ReadListener() {
+            private final byte[] buffer = new byte[16 * 1024];
+
+            @Override
+            public void onDataAvailable() throws IOException {
+                while (in.isReady() && !answered.get()) {
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        return;
+                    }
+                    if (body.size() + (long) n > limit) {
+                        fail(new ApiError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                                "the request body is larger than the limit of " + limit + " bytes"));
+                        return;
+                    }
+                    body.write(buffer, 0, n);
+                }
+            }
+
+            @Override
+            public void onAllDataRead() throws IOException {
+                if (answered.compareAndSet(false, true)) {
+                    try {
+                        handler.handle(body.toByteArray());
+                    } finally {
+                        async.complete();
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                try {
+                    fail(new ApiError(HttpServletResponse.SC_BAD_REQUEST, "bad_request", "the request body could not be read: "
+                            + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())));
+                } catch (IOException | IllegalStateException e) {
+                    // the client is gone
+                }
+            }
+
+            private void fail(ApiError e) throws IOException {
+                if (answered.compareAndSet(false, true)) {
+                    try {
+                        // the rest of the body is not read: the connection is closed after the answer
+                        ((HttpServletResponse) async.getResponse()).setHeader("Connection", "close");
+                        failure.answer(e);
+                    } finally {
+                        async.complete();
+                    }
+                }
+            }
+        });
+    }
+}
