@@ -1,6 +1,5 @@
 package org.osprey.http.inference;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -63,23 +62,32 @@ final class BodyReader {
             }
         });
         ServletInputStream in = req.getInputStream();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        long declared = req.getContentLengthLong();
         in.setReadListener(new ReadListener() {
-            private final byte[] buffer = new byte[16 * 1024];
+            // a declared length (within the limit, checked by the caller) is read in place: one array, no copy
+            private byte[] body = new byte[declared >= 0 ? (int) declared : 16 * 1024];
+            private int size;
 
             @Override
             public void onDataAvailable() throws IOException {
                 while (in.isReady() && !answered.get()) {
-                    int n = in.read(buffer);
+                    if (size == body.length) {
+                        if (declared >= 0 || size >= limit) {
+                            // more than declared, or than the limit: a read of one byte tells which
+                            if (in.read() < 0) {
+                                return;
+                            }
+                            fail(new ApiError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                                    "the request body is larger than the limit of " + limit + " bytes"));
+                            return;
+                        }
+                        body = java.util.Arrays.copyOf(body, (int) Math.min(limit, 2L * body.length));
+                    }
+                    int n = in.read(body, size, body.length - size);
                     if (n < 0) {
                         return;
                     }
-                    if (body.size() + (long) n > limit) {
-                        fail(new ApiError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                                "the request body is larger than the limit of " + limit + " bytes"));
-                        return;
-                    }
-                    body.write(buffer, 0, n);
+                    size += n;
                 }
             }
 
@@ -87,7 +95,7 @@ final class BodyReader {
             public void onAllDataRead() throws IOException {
                 if (answered.compareAndSet(false, true)) {
                     try {
-                        handler.handle(body.toByteArray());
+                        handler.handle(size == body.length ? body : java.util.Arrays.copyOf(body, size));
                     } finally {
                         async.complete();
                     }
