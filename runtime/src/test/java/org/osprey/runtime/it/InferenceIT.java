@@ -190,6 +190,31 @@ public class InferenceIT extends OspreyTestSupport {
         assertEquals(200, post("/image", "image/jpeg", sample("dog.jpg"), null).status);
     }
 
+    /**
+     * Changes (or with null, deletes) the inference API's configuration and waits until the servlet made with
+     * it serves: a configuration change re-registers the servlet, and /image is 404 for that moment.
+     */
+    private void configureInferenceApi(org.osgi.service.cm.Configuration api, java.util.Hashtable<String, Object> properties) throws Exception {
+        String wanted;
+        if (properties == null) {
+            api.delete();
+            wanted = "(&(osgi.http.whiteboard.servlet.name=osprey-inference)(!(service.pid=*)))";
+        } else {
+            api.update(properties);
+            wanted = "(&(osgi.http.whiteboard.servlet.name=osprey-inference)(service.pid=org.osprey.http.inference))";
+        }
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences(jakarta.servlet.Servlet.class.getName(), wanted);
+            if (refs != null && (properties == null || properties.entrySet().stream().allMatch(e -> java.util.Objects.deepEquals(
+                    refs[0].getProperty(e.getKey()), e.getValue()))) && post("/image", "image/jpeg", sample("dog.jpg"), null).status == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the inference servlet did not come back with " + properties);
+    }
+
     /** Opens a connection that sends the headers of an upload and then one byte; the caller drips the rest. */
     private static java.net.Socket dripper(int length) throws Exception {
         java.net.Socket s = new java.net.Socket("localhost", Integer.parseInt(System.getProperty(PORT_PROPERTY)));
@@ -208,8 +233,7 @@ public class InferenceIT extends OspreyTestSupport {
         try {
             java.util.Hashtable<String, Object> shortTimeout = new java.util.Hashtable<>();
             shortTimeout.put("bodyTimeoutSeconds", 5);
-            api.update(shortTimeout);
-            awaitStatus("/health", null, 200, 10_000);
+            configureInferenceApi(api, shortTimeout);
             // more drippers than the server has threads (200), each sending a byte a second
             for (int i = 0; i < 250; i++) {
                 drippers.add(dripper(100_000));
@@ -239,7 +263,7 @@ public class InferenceIT extends OspreyTestSupport {
             for (java.net.Socket d : drippers) {
                 d.close();
             }
-            api.delete();
+            configureInferenceApi(api, null);
         }
     }
 
@@ -359,13 +383,8 @@ public class InferenceIT extends OspreyTestSupport {
 
             java.util.Hashtable<String, Object> allowLoopback = new java.util.Hashtable<>();
             allowLoopback.put("urlAllow", new String[] {"127.0.0.0/8", "::1/128"});
-            api.update(allowLoopback);
-            long deadline = System.currentTimeMillis() + 10_000;
+            configureInferenceApi(api, allowLoopback);
             HttpAnswer a = post("/url", "application/json", request, null);
-            while (a.status != 200 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-                a = post("/url", "application/json", request, null);
-            }
             assertEquals(a.body, 200, a.status);
             assertEquals("face", json(a).getAsJsonArray("predictions").get(0).getAsJsonObject().get("tagName").getAsString());
 
@@ -377,7 +396,7 @@ public class InferenceIT extends OspreyTestSupport {
             assertEquals(400, post("/url", "application/json", "not json".getBytes(), null).status);
         } finally {
             registration.unregister();
-            api.delete();
+            configureInferenceApi(api, null);
         }
     }
 
