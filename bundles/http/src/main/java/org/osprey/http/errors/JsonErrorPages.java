@@ -71,7 +71,7 @@ public final class JsonErrorPages {
     @RequireHttpWhiteboard
     @HttpWhiteboardServletName("osprey-errors")
     @HttpWhiteboardServletErrorPage(errorPage = {"4xx", "5xx"})
-    public static final class Default extends HttpServlet {
+    public static class Default extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -86,12 +86,7 @@ public final class JsonErrorPages {
     @HttpWhiteboardContextSelect(AdminContext.SELECT)
     @HttpWhiteboardServletName("osprey-admin-errors")
     @HttpWhiteboardServletErrorPage(errorPage = {"4xx", "5xx"})
-    public static final class Admin extends HttpServlet {
+    public static final class Admin extends Default {
         private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            write(req, resp);
-        }
     }
 }

@@ -20,13 +20,9 @@ public final class DecodeBuffers {
 
     /** The encoded bytes, copied into a direct buffer native code can read in place. */
     ByteBuffer encodedCopy(ByteBuffer source) {
-        int n = source.remaining();
-        ByteBuffer b = encoded;
-        if (b.capacity() < n) {
-            b = ByteBuffer.allocateDirect(n <= KEEP_ENCODED ? Math.min(grow(n), KEEP_ENCODED) : n);
-            if (n <= KEEP_ENCODED) {
-                encoded = b;
-            }
+        ByteBuffer b = sized(encoded, source.remaining(), KEEP_ENCODED);
+        if (b.capacity() <= KEEP_ENCODED) {
+            encoded = b;
         }
         b.clear();
         b.put(source.duplicate());
@@ -35,16 +31,21 @@ public final class DecodeBuffers {
     }
 
     ByteBuffer pixels(int size) {
-        ByteBuffer b = pixels;
-        if (b.capacity() < size) {
-            b = ByteBuffer.allocateDirect(size <= KEEP_PIXELS ? Math.min(grow(size), KEEP_PIXELS) : size);
-            if (size <= KEEP_PIXELS) {
-                pixels = b;
-            }
+        ByteBuffer b = sized(pixels, size, KEEP_PIXELS);
+        if (b.capacity() <= KEEP_PIXELS) {
+            pixels = b;
         }
         b.clear();
         b.limit(size);
         return b;
+    }
+
+    /** The kept buffer when it is large enough, else a new one: with room to grow when it will be kept, exact when not. */
+    private static ByteBuffer sized(ByteBuffer kept, int size, int keep) {
+        if (kept.capacity() >= size) {
+            return kept;
+        }
+        return ByteBuffer.allocateDirect(size <= keep ? Math.min(size + (size >> 2), keep) : size);
     }
 
     /** Bytes held for reuse. */
@@ -52,7 +53,4 @@ public final class DecodeBuffers {
         return (long) encoded.capacity() + pixels.capacity();
     }
 
-    private static int grow(int n) {
-        return n + (n >> 2);
-    }
 }

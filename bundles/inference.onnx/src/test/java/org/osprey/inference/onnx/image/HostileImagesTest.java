@@ -12,8 +12,6 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -44,13 +42,9 @@ public class HostileImagesTest {
         DECODERS.close();
     }
 
-    private static ByteBuffer sample(String name) throws Exception {
-        return ByteBuffer.wrap(Files.readAllBytes(Path.of(System.getProperty("osprey.samples", "../../samples/images"), name)));
-    }
-
     /** A real JPEG whose frame header is rewritten to declare {@code width x height}. */
     private static ByteBuffer jpegDeclaring(int width, int height) throws Exception {
-        ByteBuffer b = sample("dog.jpg");
+        ByteBuffer b = ImageDecodersTest.sample("dog.jpg");
         for (int i = 2; ; ) {
             int marker = b.get(i + 1) & 0xFF;
             int length = ((b.get(i + 2) & 0xFF) << 8) | (b.get(i + 3) & 0xFF);
@@ -112,7 +106,7 @@ public class HostileImagesTest {
         ImageDecoders small = new ImageDecoders(new ImageLimits(100_000, 500));
         try {
             // dog.jpg is 768x576: 0.44 megapixels, wider than 500
-            assertThrows(ImageTooLargeException.class, () -> small.decode(sample("dog.jpg"), (w, h) -> DecodeTarget.FULL_SIZE, new DecodeBuffers()));
+            assertThrows(ImageTooLargeException.class, () -> small.decode(ImageDecodersTest.sample("dog.jpg"), (w, h) -> DecodeTarget.FULL_SIZE, new DecodeBuffers()));
         } finally {
             small.close();
         }

@@ -26,7 +26,7 @@ public class ImageDecodersTest {
         DECODERS.close();
     }
 
-    private static ByteBuffer sample(String name) throws Exception {
+    static ByteBuffer sample(String name) throws Exception {
         return ByteBuffer.wrap(Files.readAllBytes(Path.of(System.getProperty("osprey.samples", "../../samples/images"), name)));
     }
 
