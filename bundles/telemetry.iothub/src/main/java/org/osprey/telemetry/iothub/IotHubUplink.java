@@ -64,7 +64,11 @@ public class IotHubUplink implements IotHubLink.Handler {
         t.setDaemon(true);
         return t;
     });
+    /** What the twin was last told (acknowledged). */
     private Map<String, Object> reported = Map.of();
+    /** All that was sent since, acknowledged or not: what the twin may hold beyond {@link #reported}. */
+    private Map<String, Object> attempted = Map.of();
+    private boolean resendAll;
     private long reportedAt;
     private volatile Map<String, Object> desiredOutcome = Map.of("version", 0);
 
@@ -147,7 +151,9 @@ public class IotHubUplink implements IotHubLink.Handler {
     @Override
     public void connected() {
         synchronized (this) {
-            reported = Map.of(); // the hub may have lost what was reported: all again
+            // a patch sent before may not have reached the twin: all again, with a null for what is gone since
+            // (forgetting what was reported instead would leave a removed camera in the twin for good)
+            resendAll = true;
         }
         reporter.execute(this::reportIfChanged);
     }
@@ -193,11 +199,16 @@ public class IotHubUplink implements IotHubLink.Handler {
             boolean changed = !before.equals(withoutDepth);
             boolean depthDue = !Objects.equals(depthBefore, now.get("outboxDepth"))
                     && System.currentTimeMillis() - reportedAt >= DEPTH_REPORT_INTERVAL.toMillis();
-            if (!changed && !depthDue) {
+            if (!changed && !depthDue && !resendAll) {
                 return;
             }
-            link.report(TwinNames.patch(reported, now)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // a null for everything the twin may hold: a patch that was not acknowledged may still have been applied
+            Map<String, Object> mayHold = TwinNames.union(reported, attempted);
+            attempted = TwinNames.union(mayHold, now);
+            link.report(TwinNames.patch(mayHold, now)).toCompletableFuture().get(30, TimeUnit.SECONDS);
             reported = now;
+            attempted = now;
+            resendAll = false;
             reportedAt = System.currentTimeMillis();
         } catch (Exception e) {
             LOG.warn("Could not report to the twin: {}", e.toString());

@@ -33,4 +33,13 @@ final class TwinNames {
         });
         return out;
     }
+
+    /** The keys of both (nested), with {@code b}'s values where both have one: what a twin may hold after either. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> union(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> out = new LinkedHashMap<>(a);
+        b.forEach((k, v) -> out.put(k, out.get(k) instanceof Map<?, ?> x && v instanceof Map<?, ?> y
+                ? union((Map<String, Object>) x, (Map<String, Object>) y) : v));
+        return out;
+    }
 }

@@ -293,7 +293,7 @@ public class IotHubSdkAgainstMockHubTest {
     }
 
     @Test
-    public void theSdkRenewsItsTokenBeforeTheHubCutsTheConnection() throws Exception {
+    public void theSdkComesBackWithANewTokenWhenTheHubCutsAnExpiredOne() throws Exception {
         hub.front.accepted.clear();
         try (IotHubLink link = IotHubLink.fromConnectionString(hub.connectionString("gw5", "the key of device gw5, 32 bytes!".getBytes()), trust, 20,
                 new Recorder())) {
