@@ -58,12 +58,8 @@ public final class TestCa {
     /** A PKCS#12 key store with a certificate {@link #issue}d and its key, for a Java TLS server. */
     public static java.security.KeyStore keyStore(Path certificate) throws Exception {
         Path p12 = certificate.resolveSibling(certificate.getFileName() + ".p12");
-        Process p = new ProcessBuilder("openssl", "pkcs12", "-export", "-in", certificate.toString(), "-inkey", keyOf(certificate).toString(), "-out",
-                p12.toString(), "-passout", "pass:" + new String(KEY_STORE_PASSWORD)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("openssl pkcs12 failed: " + out);
-        }
+        run(certificate.getParent(), "openssl", "pkcs12", "-export", "-in", certificate.toString(), "-inkey", keyOf(certificate).toString(), "-out",
+                p12.toString(), "-passout", "pass:" + new String(KEY_STORE_PASSWORD));
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(p12)) {
             store.load(in, KEY_STORE_PASSWORD);
@@ -78,6 +74,10 @@ public final class TestCa {
     }
 
     private void run(String... command) throws Exception {
+        run(dir, command);
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

@@ -64,11 +64,10 @@ public class IotHubUplink implements IotHubLink.Handler {
         t.setDaemon(true);
         return t;
     });
-    /** What the twin was last told (acknowledged). */
+    /** What the twin was last told (acknowledged); empty after a reconnect, so all is sent again. */
     private Map<String, Object> reported = Map.of();
     /** All that was sent since, acknowledged or not: what the twin may hold beyond {@link #reported}. */
     private Map<String, Object> attempted = Map.of();
-    private boolean resendAll;
     private long reportedAt;
     private volatile Map<String, Object> desiredOutcome = Map.of("version", 0);
 
@@ -151,9 +150,10 @@ public class IotHubUplink implements IotHubLink.Handler {
     @Override
     public void connected() {
         synchronized (this) {
-            // a patch sent before may not have reached the twin: all again, with a null for what is gone since
+            // a patch sent before may not have reached the twin: all again, with a null for all it may hold
             // (forgetting what was reported instead would leave a removed camera in the twin for good)
-            resendAll = true;
+            attempted = TwinNames.union(reported, attempted);
+            reported = Map.of();
         }
         reporter.execute(this::reportIfChanged);
     }
@@ -199,7 +199,7 @@ public class IotHubUplink implements IotHubLink.Handler {
             boolean changed = !before.equals(withoutDepth);
             boolean depthDue = !Objects.equals(depthBefore, now.get("outboxDepth"))
                     && System.currentTimeMillis() - reportedAt >= DEPTH_REPORT_INTERVAL.toMillis();
-            if (!changed && !depthDue && !resendAll) {
+            if (!changed && !depthDue) {
                 return;
             }
             // a null for everything the twin may hold: a patch that was not acknowledged may still have been applied
@@ -208,7 +208,6 @@ public class IotHubUplink implements IotHubLink.Handler {
             link.report(TwinNames.patch(mayHold, now)).toCompletableFuture().get(30, TimeUnit.SECONDS);
             reported = now;
             attempted = now;
-            resendAll = false;
             reportedAt = System.currentTimeMillis();
         } catch (Exception e) {
             LOG.warn("Could not report to the twin: {}", e.toString());
