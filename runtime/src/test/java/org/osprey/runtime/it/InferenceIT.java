@@ -180,9 +180,17 @@ public class InferenceIT extends OspreyTestSupport {
                 + "Connection: close\r\n\r\n1000\r\n\u00ff\u00d8\u00ffpartial");
         assertTrue(broken, broken.startsWith("HTTP/1.1 400"));
         assertTrue(broken, broken.contains("\"success\":false"));
-        // what Jetty refuses before any servlet sees it has Jetty's own answer (see the README); the gateway goes on
+        // what Jetty refuses before any servlet sees it (bundle org.osprey.http.jetty); the gateway goes on
         String huge = raw("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
         assertTrue(huge, huge.startsWith("HTTP/1.1 431"));
+        assertTrue(huge, huge.contains("\"code\":\"headers_too_large\""));
+        String version = raw("GET /health HTTP/3.7\r\nHost: localhost\r\n\r\n");
+        assertTrue(version, version.startsWith("HTTP/1.1 505"));
+        assertTrue(version, version.contains("\"code\":\"http_version_not_supported\""));
+        String twoLengths = raw("POST /image HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nContent-Length: 9\r\n\r\nabc");
+        assertTrue(twoLengths, twoLengths.startsWith("HTTP/1.1 400"));
+        assertTrue(twoLengths, twoLengths.contains("\"success\":false"));
+        assertTrue(twoLengths, twoLengths.toLowerCase().contains("content-type: application/json"));
         // multipart without a boundary
         HttpAnswer noBoundary = post("/v1/vision/detection", "multipart/form-data", "--x\r\n\r\n".getBytes(), null);
         assertEquals(noBoundary.body, 400, noBoundary.status);

@@ -102,14 +102,26 @@ public final class MockIotHub implements AutoCloseable {
         return out;
     }
 
+    /** Answers off the callback thread (Paho cannot publish from it); a refused publish is tried again and said. */
     private void publish(String topic, String body) {
         new Thread(() -> {
-            try {
-                client.publish(topic, body.getBytes(StandardCharsets.UTF_8), 1, false);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    client.publish(topic, body.getBytes(StandardCharsets.UTF_8), 1, false);
+                    return;
+                } catch (Exception e) {
+                    System.err.println("mock IoT Hub: publishing " + topic + " failed (attempt " + attempt + "): " + e);
+                    if (attempt == 5) {
+                        return;
+                    }
+                    try {
+                        Thread.sleep(200L * attempt);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
             }
-        }).start();
+        }, "mock-iot-hub-answer").start();
     }
 
     /** The twin's desired properties (without $version) a device gets when it asks for its twin. */

@@ -1,6 +1,7 @@
 package org.osprey.http.errors;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
@@ -42,6 +43,7 @@ public final class JsonErrorPages {
             case 413 -> "too_large";
             case 415 -> "unsupported_media_type";
             case 431 -> "headers_too_large";
+            case 501 -> "not_implemented";
             case 503 -> "unavailable";
             default -> status >= 500 ? "internal" : "bad_request";
         };
@@ -63,7 +65,11 @@ public final class JsonErrorPages {
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
-        resp.getWriter().write(GSON.toJson(Map.of("success", false, "code", code(status), "error", error)));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("success", false);
+        json.put("code", code(status));
+        json.put("error", error);
+        resp.getWriter().write(GSON.toJson(json));
     }
 
     /** Errors of the default context. */

@@ -109,9 +109,10 @@ public class IotHubSdkAgainstMockHubTest {
         responder.desired("{\"pipeline\":{\"door\":{\"model\":\"blazeface\"}}}");
         Recorder recorder = new Recorder();
         try (IotHubLink link = IotHubLink.fromConnectionString(hub.connectionString("gw1", "a device key of 32 bytes, test!!".getBytes()), trust, recorder)) {
-            // the whole twin on connect
-            Object[] twin = recorder.desired.poll(30, TimeUnit.SECONDS);
-            assertNotNull("the twin's desired properties after connecting; last error: " + link.status().lastError(), twin);
+            // the whole twin on connect (the SDK itself waits up to 60 s for the hub's answer)
+            Object[] twin = recorder.desired.poll(90, TimeUnit.SECONDS);
+            assertNotNull("the twin's desired properties after connecting; connected: " + link.status().connected() + ", last error: "
+                    + link.status().lastError() + ", accepted by the hub: " + hub.front.accepted, twin);
             assertTrue(twin[0].toString(), twin[0].toString().contains("blazeface"));
             assertEquals(1, twin[1]);
             assertEquals(true, twin[2]);
