@@ -40,6 +40,25 @@ public class ConsoleUploadIT extends OspreyTestSupport {
         assertEquals("3.0.0", InferenceIT.json(a).get("iteration").getAsString());
     }
 
+    /** The console's default leaves "Start Bundle" unticked: a model bundle has no code, so it is started and served anyway. */
+    @Test
+    public void aModelUploadedWithoutStartBundleIsServedAnyway() throws Exception {
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("action", "install");
+        form.put("bundlefile", TestModelFiles.bytes("blazeface-3.0.0.jar"));
+        HttpAnswer upload = postForm("/system/console/bundles", form, ADMIN_PASSWORD);
+        assertTrue(upload.status + " " + upload.body, upload.status == 200 || upload.status == 302);
+        InferenceIT.awaitActive("blazeface", "3.0.0");
+        assertEquals("3.0.0", InferenceIT.json(post("/image", "image/png", sample("astronaut.png"), null)).get("iteration").getAsString());
+        org.osgi.framework.Bundle uploaded = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "osprey.model.blazeface".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        // one the user stops stays stopped
+        uploaded.stop();
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        assertEquals(org.osgi.framework.Bundle.RESOLVED, uploaded.getState());
+    }
+
     /**
      * Uploading a jar with the symbolic name of an installed one makes the console update that bundle
      * (stop, replace, start): the old model serves until the new one is loaded, so no request fails.

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import javax.inject.Inject;
@@ -126,10 +127,16 @@ public abstract class OspreyTestSupport {
     protected static final class HttpAnswer {
         public final int status;
         public final String body;
+        public final byte[] bytes;
+        public final String contentType;
+        public final Map<String, List<String>> headers;
 
-        HttpAnswer(int status, String body) {
+        HttpAnswer(int status, byte[] bytes, String contentType, Map<String, List<String>> headers) {
             this.status = status;
-            this.body = body;
+            this.bytes = bytes;
+            this.body = new String(bytes, StandardCharsets.UTF_8);
+            this.contentType = contentType;
+            this.headers = headers;
         }
     }
 
@@ -148,8 +155,7 @@ public abstract class OspreyTestSupport {
     private static HttpAnswer answer(HttpURLConnection c) throws IOException {
         int status = c.getResponseCode();
         try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new HttpAnswer(status, body);
+            return new HttpAnswer(status, in == null ? new byte[0] : in.readAllBytes(), c.getContentType(), c.getHeaderFields());
         } finally {
             c.disconnect();
         }

@@ -260,6 +260,125 @@ public class PipelineIT extends OspreyTestSupport {
         }
     }
 
+    private static java.awt.image.BufferedImage jpeg(HttpAnswer a) throws java.io.IOException {
+        assertEquals(a.body, 200, a.status);
+        assertEquals("image/jpeg", a.contentType);
+        java.awt.image.BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(a.bytes));
+        assertTrue("a JPEG that decodes", image != null);
+        return image;
+    }
+
+    /**
+     * What the pipeline saw, as pictures (admin): the newest frame with its boxes, an MJPEG stream of new
+     * frames, and the picture kept of each event.
+     */
+    @Test
+    public void liveFramesAndEventSnapshotsOverHttp() throws Exception {
+        VisionEvent face = await(e -> e.cameraId().equals("sample") && e.type() == EventType.APPEARED, 30_000);
+        assertEquals(401, get("/api/v1/cameras/sample/frame.jpg", null).status);
+        java.awt.image.BufferedImage annotated = jpeg(get("/api/v1/cameras/sample/frame.jpg", ADMIN_PASSWORD));
+        assertTrue("at most 640 wide: " + annotated.getWidth(), annotated.getWidth() <= 640 && annotated.getWidth() > 100);
+        jpeg(get("/api/v1/cameras/sample/frame.jpg?annotate=false&width=320", ADMIN_PASSWORD));
+        HttpAnswer badWidth = get("/api/v1/cameras/sample/frame.jpg?width=huge", ADMIN_PASSWORD);
+        assertEquals(400, badWidth.status);
+        assertEquals("bad_request", InferenceIT.json(badWidth).get("code").getAsString());
+        HttpAnswer unknown = get("/api/v1/cameras/nowhere/frame.jpg", ADMIN_PASSWORD);
+        assertEquals(404, unknown.status);
+        assertEquals("not_found", InferenceIT.json(unknown).get("code").getAsString());
+
+        // the stream: parts of new frames, each a JPEG, in order
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://localhost:" + System.getProperty(PORT_PROPERTY)
+                + "/api/v1/cameras/sample/stream.mjpeg?fps=5").openConnection();
+        c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()));
+        c.setReadTimeout(30_000);
+        try {
+            assertTrue(c.getContentType(), c.getContentType().startsWith("multipart/x-mixed-replace; boundary="));
+            java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+            long previous = -1;
+            for (int part = 0; part < 2; part++) {
+                Map<String, String> headers = new HashMap<>();
+                String line;
+                while (!(line = readLine(in)).isEmpty() || headers.isEmpty()) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0) {
+                        headers.put(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+                    }
+                }
+                byte[] body = new byte[Integer.parseInt(headers.get("content-length"))];
+                in.readFully(body);
+                assertTrue("part " + part + " is a JPEG", ImageIO.read(new java.io.ByteArrayInputStream(body)) != null);
+                long sequence = Long.parseLong(headers.get("x-frame-sequence"));
+                assertTrue("a new frame each part: " + previous + " then " + sequence, sequence > previous);
+                previous = sequence;
+            }
+        } finally {
+            c.disconnect();
+        }
+
+        // each event has its picture, listed with it, written before the event was published
+        com.google.gson.JsonArray recent = InferenceIT.json(get("/api/v1/events", ADMIN_PASSWORD)).getAsJsonArray("events");
+        String path = null;
+        for (com.google.gson.JsonElement e : recent) {
+            if (e.getAsJsonObject().get("id").getAsString().equals(face.id())) {
+                path = e.getAsJsonObject().get("snapshot").getAsString();
+            }
+        }
+        assertEquals("/api/v1/events/" + face.id() + "/snapshot.jpg", path);
+        jpeg(get(path, ADMIN_PASSWORD));
+        assertEquals(401, get(path, null).status);
+        assertEquals(404, get("/api/v1/events/no-such-event/snapshot.jpg", ADMIN_PASSWORD).status);
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int b; (b = in.read()) != '\n';) {
+            if (b < 0) {
+                throw new java.io.EOFException("the stream ended");
+            }
+            if (b != '\r') {
+                sb.append((char) b);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * What the web console's forms send: a blank row in a list is no entry (the pipeline runs), and a zone
+     * that cannot be parsed leaves the pipeline listed with the reason instead of failing its component.
+     */
+    @Test
+    public void aPipelineConfigurationFromTheConsoleCannotBreakThePipeline() throws Exception {
+        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        Configuration blank = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
+        Configuration broken = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
+        try {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("camera", "console-blank");
+            p.put("zones", new String[] {""});
+            p.put("labels", new String[] {""});
+            blank.update(p);
+            Hashtable<String, Object> q = new Hashtable<>();
+            q.put("camera", "console-broken");
+            q.put("zones", new String[] {"door: 0.1,0.1 0.9,NaN 0.5,0.5"});
+            broken.update(q);
+            long deadline = System.currentTimeMillis() + 20_000;
+            PipelineStatus ok = null, bad = null;
+            while (System.currentTimeMillis() < deadline && (ok == null || bad == null)) {
+                ok = pipeline("console-blank");
+                bad = pipeline("console-broken");
+                Thread.sleep(100);
+            }
+            assertTrue("both pipelines are listed: " + ok + ", " + bad, ok != null && bad != null);
+            assertEquals("waiting for camera", ok.state());
+            assertTrue(bad.state(), bad.state().startsWith("invalid configuration: zone door: corner 0.9,NaN is outside the image"));
+            com.google.gson.JsonArray cameras = InferenceIT.json(get("/api/v1/cameras", ADMIN_PASSWORD)).getAsJsonArray("cameras");
+            assertTrue(cameras.toString(), cameras.toString().contains("invalid configuration: zone door"));
+        } finally {
+            blank.delete();
+            broken.delete();
+        }
+    }
+
     /**
      * A snapshot camera bundle installed at run time, and the pipeline's configuration switched to it:
      * frames flow and faces are seen, while the inference, model and pipeline bundles keep running. When

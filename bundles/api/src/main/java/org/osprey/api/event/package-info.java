@@ -6,7 +6,7 @@
  * (whiteboard pattern).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osprey.api.event;
 
 import org.osgi.annotation.bundle.Export;

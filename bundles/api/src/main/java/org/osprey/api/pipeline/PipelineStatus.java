@@ -9,7 +9,8 @@ import org.osprey.api.camera.SourceStatus;
  * A pipeline's figures at one moment. Immutable.
  *
  * @param state           what the loop is doing: {@code running}, {@code waiting for camera},
- *                        {@code waiting for model}, {@code stopped}
+ *                        {@code waiting for model}, {@code camera failed: <reason>}, {@code stopped}, or
+ *                        {@code invalid configuration: <reason>} (the pipeline does not run)
  * @param camera          the camera's own status, null while there is no camera
  * @param targetFps       the configured frame rate
  * @param fps             frames processed per second, over the last few seconds

@@ -9,7 +9,7 @@
  * ones that failed to load.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.osprey.api.vision;
 
 import org.osgi.annotation.bundle.Export;

@@ -32,7 +32,8 @@ import org.osprey.api.camera.SourceStatus;
  * the pictures it missed (latest wins, as with a live camera), and the frame sequence numbers show
  * the gap. A folder that is missing or empty is waited for, with back-off, instead of failing.
  */
-@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.files", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.files", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = "webconsole.configurationFactory.nameHint=Camera {camera.id}: {path}")
 @Designate(ocd = FileCameraConfiguration.class, factory = true)
 public class FileCamera implements FrameSource {
 

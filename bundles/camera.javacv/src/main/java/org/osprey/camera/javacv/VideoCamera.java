@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * missed. Files play at their own frame rate (and loop); a device or stream that fails or ends is
  * reopened with exponential back-off and jitter, up to a minute, while the state says RECONNECTING.
  */
-@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.javacv", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.javacv", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = "webconsole.configurationFactory.nameHint=Camera {camera.id}: {source}")
 @Designate(ocd = VideoCameraConfiguration.class, factory = true)
 public class VideoCamera implements FrameSource {
 

@@ -18,7 +18,7 @@ public @interface VideoCameraConfiguration {
     @AttributeDefinition(name = "Width", min = "0", description = "asked of webcams; 0: the device's own")
     int width() default 0;
 
-    @AttributeDefinition(name = "Height", min = "0")
+    @AttributeDefinition(name = "Height", min = "0", description = "asked of webcams; 0: the device's own")
     int height() default 0;
 
     @AttributeDefinition(name = "Frames per second", min = "0", description = "asked of webcams; files play at their own rate; 0: the source's own")

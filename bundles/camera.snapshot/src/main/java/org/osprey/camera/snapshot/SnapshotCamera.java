@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * service with the {@value FrameSource#CAMERA_ID} property (here taken from the configuration, whose
  * {@code camera_id()} becomes {@code camera.id}), and install the bundle; see docs/camera-bundles.md.
  */
-@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.snapshot", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = FrameSource.class, configurationPid = "org.osprey.camera.snapshot", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = "webconsole.configurationFactory.nameHint=Camera {camera.id} (snapshot)")
 @Designate(ocd = SnapshotCameraConfiguration.class, factory = true)
 public class SnapshotCamera implements FrameSource {
 

@@ -61,13 +61,18 @@ public final class JsonErrorPages {
                 yield m == null || m.toString().isBlank() ? "HTTP " + status : m.toString();
             }
         };
+        send(resp, status, code(status), error);
+    }
+
+    /** An error answer in Osprey's JSON shape, for any servlet of the bundle. */
+    public static void send(HttpServletResponse resp, int status, String code, String error) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("success", false);
-        json.put("code", code(status));
+        json.put("code", code);
         json.put("error", error);
         resp.getWriter().write(GSON.toJson(json));
     }

@@ -33,6 +33,23 @@ final class BodyReader {
     }
 
     static void read(HttpServletRequest req, long limit, long timeoutMillis, Handler handler, Failure failure) throws IOException {
+        ServletInputStream in = req.getInputStream();
+        long declared = req.getContentLengthLong();
+        // a declared length (within the limit, checked by the caller) is read in place: one array, no copy
+        byte[] start = new byte[declared >= 0 ? (int) declared : 16 * 1024];
+        int got = 0;
+        if (declared > 0) {
+            // what has already arrived is taken without waiting (without going async): a small image often
+            // comes whole with its headers; only the rest is waited for without holding a thread
+            for (int n; got < declared && in.available() > 0 && (n = in.read(start, got, (int) declared - got)) > 0;) {
+                got += n;
+            }
+            if (got == declared) {
+                handler.handle(start);
+                return;
+            }
+        }
+        int arrived = got;
         AsyncContext async = req.startAsync();
         async.setTimeout(timeoutMillis);
         AtomicBoolean answered = new AtomicBoolean();
@@ -61,12 +78,9 @@ final class BodyReader {
                 // not restarted
             }
         });
-        ServletInputStream in = req.getInputStream();
-        long declared = req.getContentLengthLong();
         in.setReadListener(new ReadListener() {
-            // a declared length (within the limit, checked by the caller) is read in place: one array, no copy
-            private byte[] body = new byte[declared >= 0 ? (int) declared : 16 * 1024];
-            private int size;
+            private byte[] body = start;
+            private int size = arrived;
 
             @Override
             public void onDataAvailable() throws IOException {

@@ -15,7 +15,7 @@ public @interface PipelineConfiguration {
     @AttributeDefinition(name = "Frames per second", min = "0.01", description = "At most this many frames are processed per second; when the model is slower, the newest frame is taken and the others counted as dropped.")
     double fps() default 2.0;
 
-    @AttributeDefinition(name = "Minimum score", min = "0", max = "1")
+    @AttributeDefinition(name = "Minimum score", min = "0", max = "1", description = "predictions below this score (0 to 1) are ignored")
     float minScore() default 0.5f;
 
     @AttributeDefinition(name = "Frames to appear", min = "1", description = "consecutive frames an object must be seen before an event")

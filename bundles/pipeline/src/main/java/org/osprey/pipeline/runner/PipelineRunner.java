@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,14 +21,19 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osprey.api.camera.CameraException;
+import org.osprey.api.config.ConfigLists;
 import org.osprey.api.camera.Frame;
 import org.osprey.api.camera.FrameSource;
+import org.osprey.api.event.VisionEvent;
 import org.osprey.api.pipeline.CameraPipeline;
+import org.osprey.api.pipeline.Observation;
 import org.osprey.api.pipeline.PipelineStatus;
 import org.osprey.api.vision.InferenceException;
 import org.osprey.api.vision.InferenceResult;
 import org.osprey.api.vision.Model;
+import org.osprey.api.vision.Region;
 import org.osprey.pipeline.dispatch.EventDispatcher;
+import org.osprey.pipeline.snapshots.SnapshotKeeper;
 import org.osprey.pipeline.tracker.EventTracker;
 import org.osprey.pipeline.tracker.TrackerSettings;
 import org.osprey.pipeline.tracker.Zone;
@@ -40,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * so a camera bundle or a model installed, updated or removed at run time is simply used from the next
  * frame on, and nothing queues: a slow model means dropped (counted) frames, never a growing backlog.
  */
-@Component(service = CameraPipeline.class, immediate = true, configurationPid = "org.osprey.pipeline", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = CameraPipeline.class, immediate = true, configurationPid = "org.osprey.pipeline", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        // the console lists pipelines by camera, not by a generated PID
+        property = "webconsole.configurationFactory.nameHint=Pipeline for {camera}")
 @Designate(ocd = PipelineConfiguration.class, factory = true)
 public class PipelineRunner implements CameraPipeline {
 
@@ -49,6 +57,7 @@ public class PipelineRunner implements CameraPipeline {
     private final String cameraId;
     private final double fps;
     private final EventDispatcher dispatcher;
+    private final SnapshotKeeper snapshots;
     private final EventTracker tracker;
     private final ServiceTracker<FrameSource, FrameSource> cameras;
     private final ServiceTracker<Model, Model> models;
@@ -61,21 +70,39 @@ public class PipelineRunner implements CameraPipeline {
     private volatile Model lastModel;
     private volatile FrameSource lastCamera;
     private volatile boolean running = true;
+    /** Why the configuration cannot run, or null. */
+    private final String invalid;
+    private final List<Region> regions;
+    private volatile Observation latest;
 
     @Activate
-    public PipelineRunner(BundleContext context, PipelineConfiguration config, @Reference EventDispatcher dispatcher) throws InvalidSyntaxException {
+    public PipelineRunner(BundleContext context, PipelineConfiguration config, @Reference EventDispatcher dispatcher,
+            @Reference SnapshotKeeper snapshots) throws InvalidSyntaxException {
         this.cameraId = config.camera().strip();
         if (cameraId.isEmpty()) {
             throw new IllegalArgumentException("a pipeline needs the camera.id of its camera");
         }
         this.fps = config.fps();
         this.dispatcher = dispatcher;
+        this.snapshots = snapshots;
+        // a configuration the console let through must not kill the component: it stays listed, with the reason
+        String problem = null;
         List<Zone> zones = new ArrayList<>();
-        for (String z : config.zones()) {
-            zones.add(Zone.parse(z));
+        try {
+            if (!(fps > 0) || Double.isInfinite(fps)) {
+                throw new IllegalArgumentException("fps must be a number above 0, was " + fps);
+            }
+            for (String z : ConfigLists.entries(config.zones())) {
+                zones.add(Zone.parse(z));
+            }
+        } catch (IllegalArgumentException e) {
+            problem = "invalid configuration: " + e.getMessage();
+            zones.clear();
         }
+        this.invalid = problem;
+        this.regions = zones.stream().map(Zone::region).toList();
         this.tracker = new EventTracker(cameraId, new TrackerSettings(config.appearFrames(), config.leaveFrames(), config.minScore(),
-                Set.of(config.labels()), zones));
+                Set.copyOf(ConfigLists.entries(config.labels())), zones));
         Filter camera = FrameworkUtil.createFilter("(&(objectClass=" + FrameSource.class.getName() + ")(" + FrameSource.CAMERA_ID + "="
                 + escape(cameraId) + "))");
         String model = config.model().strip();
@@ -83,10 +110,15 @@ public class PipelineRunner implements CameraPipeline {
                 + (model.isEmpty() ? "" : "(" + Model.NAME + "=" + escape(model) + ")") + ")");
         this.cameras = new ServiceTracker<>(context, camera, null);
         this.models = new ServiceTracker<>(context, modelFilter, null);
-        cameras.open();
-        models.open();
         this.loop = new Thread(this::run, "osprey-pipeline-" + cameraId);
         loop.setDaemon(true);
+        if (invalid != null) {
+            running = false;
+            LOG.warn("Pipeline for camera {} not started: {}", cameraId, invalid);
+            return;
+        }
+        cameras.open();
+        models.open();
         loop.start();
         LOG.info("Pipeline for camera {} started ({} fps, model {})", cameraId, fps, model.isEmpty() ? "newest" : model);
     }
@@ -127,9 +159,15 @@ public class PipelineRunner implements CameraPipeline {
                 state = "running";
                 try {
                     InferenceResult r = model.infer(frame);
+                    Observation seen = new Observation(frame, r, regions);
+                    latest = seen;
                     processed.incrementAndGet();
                     stages.record(captured - start, r);
-                    tracker.update(r, Instant.now()).forEach(dispatcher::publish);
+                    for (VisionEvent e : tracker.update(r, Instant.now())) {
+                        // the picture exists before anyone hears of the event
+                        snapshots.keep(e, seen);
+                        dispatcher.publish(e);
+                    }
                 } catch (InferenceException e) {
                     errors.incrementAndGet();
                     LOG.warn("camera {}: frame {} not processed: {}", cameraId, frame.sequence(), e.getMessage());
@@ -170,12 +208,20 @@ public class PipelineRunner implements CameraPipeline {
     public PipelineStatus status() {
         Model m = lastModel;
         FrameSource c = lastCamera;
-        return new PipelineStatus(running ? state : "stopped", c == null ? null : c.status(), fps, stages.fps(), processed.get(),
+        return new PipelineStatus(invalid != null ? invalid : running ? state : "stopped", c == null ? null : c.status(), fps, stages.fps(), processed.get(),
                 dropped.get(), errors.get(), m == null ? null : m.info().name(), m == null ? null : m.info().version(), stages.means());
+    }
+
+    @Override
+    public Optional<Observation> latest() {
+        return Optional.ofNullable(latest);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        if (invalid != null) {
+            return;
+        }
         running = false;
         loop.interrupt();
         loop.join(5000);

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.osprey.api.vision.Region;
+
 /**
  * A named polygon in fractions of the image (0..1). An object is in the zone when the bottom-centre of
  * its box is: where a car or a person touches the ground.
@@ -33,7 +35,7 @@ public record Zone(String name, double[] xs, double[] ys) {
                 throw new IllegalArgumentException("zone " + name + ": a corner is x,y in fractions of the image, was '" + corner + "'");
             }
             double x = Double.parseDouble(xy[0]), y = Double.parseDouble(xy[1]);
-            if (x < 0 || x > 1 || y < 0 || y > 1) {
+            if (!(x >= 0 && x <= 1 && y >= 0 && y <= 1)) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "zone %s: corner %s is outside the image (0..1)", name, corner));
             }
             corners.add(new double[] {x, y});
@@ -44,6 +46,11 @@ public record Zone(String name, double[] xs, double[] ys) {
             ys[i] = corners.get(i)[1];
         }
         return new Zone(name, xs, ys);
+    }
+
+    /** The zone as drawn on a frame. */
+    public Region region() {
+        return new Region(name, xs, ys);
     }
 
     /** Even-odd ray casting. */

@@ -50,7 +50,7 @@ public class AzureSpeechEngine implements SpeechSynthesizer {
         String[] voices() default {"en=en-US-JennyNeural", "fr=fr-FR-DeniseNeural", "de=de-DE-KatjaNeural", "es=es-ES-ElviraNeural",
                 "it=it-IT-ElsaNeural", "pt=pt-BR-FranciscaNeural", "nl=nl-NL-ColetteNeural"};
 
-        @AttributeDefinition(name = "Timeout (seconds)", min = "1")
+        @AttributeDefinition(name = "Timeout (seconds)", min = "1", description = "longest wait for Azure to synthesise a sentence; then the next engine is used")
         int timeoutSeconds() default 10;
     }
 

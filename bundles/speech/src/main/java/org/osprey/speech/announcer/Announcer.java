@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +23,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osprey.api.config.ConfigLists;
 import org.osprey.api.event.VisionEvent;
 import org.osprey.api.event.VisionEventListener;
 import org.osprey.api.speech.Audio;
@@ -84,16 +84,16 @@ public class Announcer implements VisionEventListener {
     public Announcer(BundleContext context, AnnouncerConfiguration config) throws IOException {
         this.enabled = config.enabled();
         Map<String, String> templates = new HashMap<>();
-        for (String t : config.templates()) {
+        for (String t : ConfigLists.entries(config.templates())) {
             int eq = t.indexOf('=');
             if (eq > 0) {
                 templates.put(t.substring(0, eq).strip(), t.substring(eq + 1).strip());
             }
         }
-        this.planner = new Planner(Set.of(config.labels()), Set.of(config.models()), config.minScore(),
+        this.planner = new Planner(Set.copyOf(ConfigLists.entries(config.labels())), Set.copyOf(ConfigLists.entries(config.models())), config.minScore(),
                 Duration.ofSeconds(config.cooldownSeconds()), Locale.forLanguageTag(config.language()), templates);
-        this.engineOrder = Arrays.asList(config.engines());
-        this.outputNames = Set.of(config.outputs());
+        this.engineOrder = ConfigLists.entries(config.engines());
+        this.outputNames = Set.copyOf(ConfigLists.entries(config.outputs()));
         String data = context.getProperty("osprey.data");
         this.cache = new SpeechCache(Path.of(data == null ? "data" : data, "speech", "cache"), config.cacheMegabytes() * 1024L * 1024);
     }

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Osprey announcer", description = "Says the name of what appears, in the configured language.")
 public @interface AnnouncerConfiguration {
 
-    @AttributeDefinition(name = "Enabled")
+    @AttributeDefinition(name = "Enabled", description = "untick to keep the gateway silent")
     boolean enabled() default true;
 
     @AttributeDefinition(name = "Language", description = "language tag: en, fr, de, pt-BR ...")
@@ -22,7 +22,7 @@ public @interface AnnouncerConfiguration {
     @AttributeDefinition(name = "Models", description = "model names whose events are announced; empty: all")
     String[] models() default {};
 
-    @AttributeDefinition(name = "Minimum score", min = "0", max = "1")
+    @AttributeDefinition(name = "Minimum score", min = "0", max = "1", description = "events with a lower score (0 to 1) are not announced")
     float minScore() default 0.5f;
 
     @AttributeDefinition(name = "Cooldown (seconds)", min = "0", description = "a label is said at most once in this time")
@@ -34,6 +34,6 @@ public @interface AnnouncerConfiguration {
     @AttributeDefinition(name = "Outputs", description = "audio.output names to play on: speaker, wav-file")
     String[] outputs() default {"speaker", "wav-file"};
 
-    @AttributeDefinition(name = "Cache size (MB)", min = "1")
+    @AttributeDefinition(name = "Cache size (MB)", min = "1", description = "synthesised sentences kept on disk, so a label is synthesised once")
     int cacheMegabytes() default 64;
 }

@@ -16,10 +16,10 @@ public @interface MqttUplinkConfiguration {
     @AttributeDefinition(name = "Client id", description = "empty: osprey-<gateway>")
     String clientId() default "";
 
-    @AttributeDefinition(name = "User")
+    @AttributeDefinition(name = "User", description = "user name at the broker; empty: none")
     String user() default "";
 
-    @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD)
+    @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, description = "password at the broker; never logged")
     String _password() default "";
 
     @AttributeDefinition(name = "CA file", description = "for ssl:// brokers: PEM certificates to trust (a private CA); empty: the JVM's trust store")

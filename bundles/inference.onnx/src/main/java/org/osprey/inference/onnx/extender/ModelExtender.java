@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
@@ -93,7 +95,7 @@ public class ModelExtender implements ModelCatalog {
         this.context = context;
         this.engine = new OnnxEngine(new EngineSettings(config.intraOpThreads(), config.interOpThreads(),
                 EngineSettings.optimization(config.optimization()), config.executionProvider(), config.spinning(),
-                new ImageLimits((long) (config.maxImageMegapixels() * 1_000_000), config.maxImageSide())));
+                ImageLimits.of(config.maxImageMegapixels(), config.maxImageSide())));
         this.loader = new ModelLoader(engine);
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override
@@ -107,10 +109,42 @@ public class ModelExtender implements ModelCatalog {
             }
         };
         tracker.open();
+        // a model bundle has no code, so nothing is gained by leaving one installed but not started (the web
+        // console's upload does that unless "Start Bundle" is ticked): start it. One the user stopped stays stopped.
+        context.addBundleListener(starter);
+        for (Bundle b : context.getBundles()) {
+            if (b.getState() == Bundle.INSTALLED) {
+                startIfModel(b);
+            }
+        }
+    }
+
+    private final BundleListener starter = event -> {
+        if (event.getType() == BundleEvent.INSTALLED) {
+            startIfModel(event.getBundle());
+        }
+    };
+
+    private void startIfModel(Bundle bundle) {
+        var headers = bundle.getHeaders("");
+        if (headers.get(ModelDescriptor.HEADER) == null || headers.get(Constants.BUNDLE_ACTIVATOR) != null) {
+            return;
+        }
+        loads.execute(() -> {
+            try {
+                if (bundle.getState() == Bundle.INSTALLED || bundle.getState() == Bundle.RESOLVED) {
+                    bundle.start();
+                    LOG.info("Started model bundle {} {}, installed without being started", bundle.getSymbolicName(), bundle.getVersion());
+                }
+            } catch (BundleException | IllegalStateException e) {
+                LOG.warn("Model bundle {} {} could not be started: {}", bundle.getSymbolicName(), bundle.getVersion(), e.getMessage());
+            }
+        });
     }
 
     @Deactivate
     void deactivate() {
+        context.removeBundleListener(starter);
         tracker.close();
         handovers.values().forEach(this::retire);
         handovers.clear();

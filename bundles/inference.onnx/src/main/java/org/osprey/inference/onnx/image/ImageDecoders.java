@@ -44,6 +44,11 @@ public final class ImageDecoders implements AutoCloseable {
         return decoders.get(format).decode(encoded, target, buffers);
     }
 
+    /** libjpeg-turbo, when this machine has it: it also encodes. */
+    public java.util.Optional<TurboJpeg> turbo() {
+        return java.util.Optional.ofNullable(turbo);
+    }
+
     public ImageDecoder decoder(ImageFormat format) {
         return decoders.get(format);
     }

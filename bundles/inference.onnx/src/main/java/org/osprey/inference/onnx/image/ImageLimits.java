@@ -15,6 +15,11 @@ public record ImageLimits(long maxPixels, int maxSide) {
         }
     }
 
+    /** From the configuration's figures: megapixels (fractions allowed) and pixels a side. */
+    public static ImageLimits of(double megapixels, int maxSide) {
+        return new ImageLimits((long) (megapixels * 1_000_000), maxSide);
+    }
+
     void check(ImageFormat format, ImageSize size) throws ImageTooLargeException {
         if (size.pixels() > maxPixels || size.width() > maxSide || size.height() > maxSide) {
             throw new ImageTooLargeException(String.format(java.util.Locale.ROOT,

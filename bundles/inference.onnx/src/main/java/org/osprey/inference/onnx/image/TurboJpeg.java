@@ -4,19 +4,25 @@ import java.nio.ByteBuffer;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.NativeLongByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 /**
- * JPEG decoding with the operating system's libjpeg-turbo (TurboJPEG API 2.x, Debian package
+ * JPEG decoding (and encoding, for pictures people look at) with the operating system's libjpeg-turbo (TurboJPEG API 2.x, Debian package
  * {@code libturbojpeg0}), called through JNA. Its scaled IDCT decodes straight to 1/8 .. 8/8 of the
  * size, so a large photo for a small model is never decoded at full size.
  */
 public final class TurboJpeg implements ImageDecoder, AutoCloseable {
 
     private static final int TJPF_RGB = 0;
+    private static final int TJPF_BGR = 1;
+    private static final int TJSAMP_420 = 2;
+    private static final int TJFLAG_NOREALLOC = 1024;
     private static final int TJPF_GRAY = 6;
     private static final int TJPF_CMYK = 11;
     private static final int TJFLAG_FASTUPSAMPLE = 256;
@@ -32,6 +38,7 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
 
     /** Handles are not thread-safe; each decode borrows one. */
     private final Deque<Pointer> handles = new ConcurrentLinkedDeque<>();
+    private final Deque<Pointer> compressors = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     private TurboJpeg() {
@@ -174,7 +181,52 @@ public final class TurboJpeg implements ImageDecoder, AutoCloseable {
         for (Pointer h; (h = handles.pollFirst()) != null;) {
             tjDestroy(h);
         }
+        for (Pointer h; (h = compressors.pollFirst()) != null;) {
+            tjDestroy(h);
+        }
     }
+
+    /**
+     * Encodes packed 8-bit BGR pixels as a baseline JPEG (4:2:0) of the given quality.
+     *
+     * @throws IllegalStateException when libjpeg-turbo refuses (with its message)
+     */
+    public byte[] encodeBgr(ByteBuffer bgr, int width, int stride, int height, int quality) {
+        if (closed) {
+            throw new IllegalStateException("encoder closed");
+        }
+        Pointer h = compressors.pollFirst();
+        if (h == null) {
+            h = tjInitCompress();
+            if (h == null) {
+                throw new OutOfMemoryError("tjInitCompress failed");
+            }
+        }
+        try {
+            // into a buffer of the worst-case size, so libjpeg-turbo never allocates (TJFLAG_NOREALLOC)
+            long bound = tjBufSize(width, height, TJSAMP_420).longValue();
+            try (Memory out = new Memory(bound)) {
+                PointerByReference buf = new PointerByReference(out);
+                NativeLongByReference size = new NativeLongByReference(new NativeLong(bound));
+                if (tjCompress2(h, bgr, width, stride, height, TJPF_BGR, buf, size, TJSAMP_420, quality, TJFLAG_NOREALLOC | TJFLAG_FASTDCT) != 0) {
+                    throw new IllegalStateException("JPEG encoding failed: " + error(h));
+                }
+                return out.getByteArray(0, (int) size.getValue().longValue());
+            }
+        } finally {
+            compressors.addFirst(h);
+            if (closed) {
+                drain();
+            }
+        }
+    }
+
+    private static native Pointer tjInitCompress();
+
+    private static native NativeLong tjBufSize(int width, int height, int jpegSubsamp);
+
+    private static native int tjCompress2(Pointer handle, ByteBuffer srcBuf, int width, int pitch, int height, int pixelFormat,
+            PointerByReference jpegBuf, NativeLongByReference jpegSize, int jpegSubsamp, int jpegQual, int flags);
 
     private static native Pointer tjInitDecompress();
 

@@ -1,0 +1,216 @@
+package org.osprey.http.frames;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osprey.api.pipeline.CameraPipeline;
+import org.osprey.api.pipeline.Observation;
+import org.osprey.api.vision.FrameRenderer;
+import org.osprey.api.vision.InferenceException;
+import org.osprey.http.auth.AdminContext;
+import org.osprey.http.errors.JsonErrorPages;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * What each camera's pipeline saw last, as a picture (admin):
+ * {@code GET /api/v1/cameras/{id}/frame.jpg} and {@code GET /api/v1/cameras/{id}/stream.mjpeg} (a
+ * {@code multipart/x-mixed-replace} stream that browsers, VLC and Home Assistant show as video), each with
+ * {@code ?annotate=true|false} (boxes, labels, scores and zones drawn; default true), {@code width} (pixels,
+ * default 640, 0 for the frame's own) and, for the stream, {@code fps} (most pictures a second, default 10).
+ * A picture is made only when asked for, once per frame whoever asks: a camera nobody watches costs nothing.
+ */
+@Component(service = Servlet.class)
+@RequireHttpWhiteboard
+@HttpWhiteboardContextSelect(AdminContext.SELECT)
+@HttpWhiteboardServletName("osprey-camera-frames")
+@HttpWhiteboardServletPattern("/v1/cameras/*")
+public class CameraFramesServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final String BOUNDARY = "osprey-frame";
+    private static final int QUALITY = 80;
+
+    /** One picture made for one frame with one set of options. */
+    private record Picture(long sequence, java.time.Instant captured, boolean annotate, int width, byte[] jpeg) {
+    }
+
+    private final transient List<CameraPipeline> pipelines = new CopyOnWriteArrayList<>();
+    private final transient Map<String, Picture> lastPictures = new ConcurrentHashMap<>();
+    private transient volatile FrameRenderer renderer;
+    private volatile boolean open = true;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addPipeline(CameraPipeline p) {
+        pipelines.add(p);
+    }
+
+    void removePipeline(CameraPipeline p) {
+        pipelines.remove(p);
+        lastPictures.remove(p.cameraId());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setRenderer(FrameRenderer r) {
+        renderer = r;
+    }
+
+    void unsetRenderer(FrameRenderer r) {
+        if (renderer == r) {
+            renderer = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        open = false;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        int slash = path.lastIndexOf('/');
+        String camera = slash > 0 ? path.substring(1, slash) : "";
+        String file = path.substring(slash + 1);
+        if (camera.isEmpty() || !(file.equals("frame.jpg") || file.equals("stream.mjpeg"))) {
+            JsonErrorPages.send(resp, 404, "not_found", "nothing here: /api/v1/cameras" + path
+                    + " (a camera's pictures are /api/v1/cameras/{id}/frame.jpg and .../stream.mjpeg)");
+            return;
+        }
+        boolean annotate;
+        int width;
+        double fps;
+        try {
+            annotate = bool(req.getParameter("annotate"));
+            width = number(req.getParameter("width"), 640, 0, 8192, "width");
+            fps = number(req.getParameter("fps"), 10, 1, 30, "fps");
+        } catch (IllegalArgumentException e) {
+            JsonErrorPages.send(resp, 400, "bad_request", e.getMessage());
+            return;
+        }
+        Optional<CameraPipeline> pipeline = pipelines.stream().filter(p -> p.cameraId().equals(camera)).findFirst();
+        if (pipeline.isEmpty()) {
+            JsonErrorPages.send(resp, 404, "not_found", "no pipeline watches a camera " + camera + "; pictures are of what a pipeline processes");
+            return;
+        }
+        if (file.equals("frame.jpg")) {
+            Picture p = picture(pipeline.get(), annotate, width, resp);
+            if (p != null) {
+                resp.setContentType("image/jpeg");
+                resp.setHeader("Cache-Control", "no-store");
+                resp.setHeader("X-Frame-Sequence", Long.toString(p.sequence()));
+                resp.setHeader("X-Frame-Captured", p.captured().toString());
+                resp.setContentLength(p.jpeg().length);
+                resp.getOutputStream().write(p.jpeg());
+            }
+            return;
+        }
+        stream(pipeline.get(), annotate, width, fps, resp);
+    }
+
+    private void stream(CameraPipeline pipeline, boolean annotate, int width, double fps, HttpServletResponse resp) throws IOException {
+        resp.setContentType("multipart/x-mixed-replace; boundary=" + BOUNDARY);
+        resp.setHeader("Cache-Control", "no-store");
+        OutputStream out = resp.getOutputStream();
+        long period = (long) (1000 / fps);
+        long sent = -1;
+        try {
+            while (open && pipelines.contains(pipeline)) {
+                long start = System.nanoTime();
+                Optional<Observation> o = pipeline.latest();
+                if (o.isPresent() && o.get().frame().sequence() != sent) {
+                    Picture p = render(pipeline.cameraId(), o.get(), annotate, width);
+                    out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + p.jpeg().length + "\r\nX-Frame-Sequence: "
+                            + p.sequence() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(p.jpeg());
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    sent = p.sequence();
+                }
+                long rest = period - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                Thread.sleep(Math.max(rest, 10));
+            }
+        } catch (InferenceException e) {
+            // the stream has started: nothing but ending it can be said
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The picture of the pipeline's newest frame, or null when an error was sent. */
+    private Picture picture(CameraPipeline pipeline, boolean annotate, int width, HttpServletResponse resp) throws IOException {
+        Optional<Observation> o = pipeline.latest();
+        if (o.isEmpty()) {
+            JsonErrorPages.send(resp, 503, "unavailable", "camera " + pipeline.cameraId() + " has no processed frame yet (pipeline: "
+                    + pipeline.status().state() + ")");
+            return null;
+        }
+        try {
+            return render(pipeline.cameraId(), o.get(), annotate, width);
+        } catch (InferenceException e) {
+            JsonErrorPages.send(resp, 503, "unavailable", e.getMessage());
+            return null;
+        }
+    }
+
+    private Picture render(String camera, Observation o, boolean annotate, int width) throws InferenceException {
+        String key = camera + "|" + annotate + "|" + width;
+        Picture last = lastPictures.get(key);
+        if (last != null && last.sequence() == o.frame().sequence()) {
+            return last;
+        }
+        FrameRenderer r = renderer;
+        if (r == null) {
+            throw new InferenceException(InferenceException.Reason.INTERNAL, "no picture renderer is installed (it comes with the inference bundle)");
+        }
+        byte[] jpeg = r.jpeg(o.frame(), annotate ? o.result().predictions() : List.of(), annotate ? o.zones() : List.of(), width, QUALITY);
+        Picture p = new Picture(o.frame().sequence(), o.frame().capturedAt(), annotate, width, jpeg);
+        lastPictures.put(key, p);
+        return p;
+    }
+
+    private static boolean bool(String v) {
+        if (v == null || v.equals("true") || v.equals("1")) {
+            return true;
+        }
+        if (v.equals("false") || v.equals("0")) {
+            return false;
+        }
+        throw new IllegalArgumentException("annotate is true or false, was '" + v + "'");
+    }
+
+    private static int number(String v, int fallback, int min, int max, String name) {
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(name + " is a whole number from " + min + " to " + max + ", was '" + v + "'");
+    }
+}
