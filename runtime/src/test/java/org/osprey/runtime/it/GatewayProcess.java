@@ -41,6 +41,20 @@ final class GatewayProcess implements AutoCloseable {
         this.port = Mosquitto.freePort();
     }
 
+    int port() {
+        return port;
+    }
+
+    /** POST of an image to an inference route (no password); the JSON answer, or an AssertionError with the status and body. */
+    JsonObject postImage(String path, byte[] image) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/octet-stream")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("POST " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
     Path deploy() throws IOException {
         return Files.createDirectories(dir.resolve("deploy"));
     }

@@ -370,7 +370,7 @@ public class PipelineIT extends OspreyTestSupport {
             }
             assertTrue("both pipelines are listed: " + ok + ", " + bad, ok != null && bad != null);
             assertEquals("waiting for camera", ok.state());
-            assertTrue(bad.state(), bad.state().startsWith("invalid configuration: zone door: corner 0.9,NaN is outside the image"));
+            assertTrue(bad.state(), bad.state().equals("invalid configuration: zone door: a corner is x,y in fractions of the image (0..1), was '0.9,NaN'"));
             com.google.gson.JsonArray cameras = InferenceIT.json(get("/api/v1/cameras", ADMIN_PASSWORD)).getAsJsonArray("cameras");
             assertTrue(cameras.toString(), cameras.toString().contains("invalid configuration: zone door"));
         } finally {

@@ -36,7 +36,6 @@ import org.osprey.pipeline.dispatch.EventDispatcher;
 import org.osprey.pipeline.snapshots.SnapshotKeeper;
 import org.osprey.pipeline.tracker.EventTracker;
 import org.osprey.pipeline.tracker.TrackerSettings;
-import org.osprey.pipeline.tracker.Zone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,20 +86,20 @@ public class PipelineRunner implements CameraPipeline {
         this.snapshots = snapshots;
         // a configuration the console let through must not kill the component: it stays listed, with the reason
         String problem = null;
-        List<Zone> zones = new ArrayList<>();
+        List<Region> zones = new ArrayList<>();
         try {
             if (!(fps > 0) || Double.isInfinite(fps)) {
                 throw new IllegalArgumentException("fps must be a number above 0, was " + fps);
             }
             for (String z : ConfigLists.entries(config.zones())) {
-                zones.add(Zone.parse(z));
+                zones.add(Region.parse(z));
             }
         } catch (IllegalArgumentException e) {
             problem = "invalid configuration: " + e.getMessage();
             zones.clear();
         }
         this.invalid = problem;
-        this.regions = zones.stream().map(Zone::region).toList();
+        this.regions = List.copyOf(zones);
         this.tracker = new EventTracker(cameraId, new TrackerSettings(config.appearFrames(), config.leaveFrames(), config.minScore(),
                 Set.copyOf(ConfigLists.entries(config.labels())), zones));
         Filter camera = FrameworkUtil.createFilter("(&(objectClass=" + FrameSource.class.getName() + ")(" + FrameSource.CAMERA_ID + "="

@@ -12,6 +12,7 @@ import org.osprey.api.event.VisionEvent;
 import org.osprey.api.vision.BoundingBox;
 import org.osprey.api.vision.InferenceResult;
 import org.osprey.api.vision.Prediction;
+import org.osprey.api.vision.Region;
 
 /**
  * Turns per-frame results into events, only on change. A label <b>appears</b> after it was seen in
@@ -71,7 +72,7 @@ public final class EventTracker {
             perLabel.merge(p.label(), 1, Integer::sum);
             if (p.box() != null) {
                 double x = p.box().left() + p.box().width() / 2, y = p.box().bottom();
-                for (Zone z : settings.zones()) {
+                for (Region z : settings.zones()) {
                     if (z.contains(x, y)) {
                         inZone.merge(z.name() + '\u0000' + p.label(), 1, Integer::sum);
                     }

@@ -3,6 +3,8 @@ package org.osprey.pipeline.tracker;
 import java.util.List;
 import java.util.Set;
 
+import org.osprey.api.vision.Region;
+
 /**
  * How the tracker turns frames into events.
  *
@@ -12,7 +14,7 @@ import java.util.Set;
  * @param labels       the labels to track; empty: all
  * @param zones        zones to count objects in
  */
-public record TrackerSettings(int appearFrames, int leaveFrames, float minScore, Set<String> labels, List<Zone> zones) {
+public record TrackerSettings(int appearFrames, int leaveFrames, float minScore, Set<String> labels, List<Region> zones) {
 
     public TrackerSettings {
         if (appearFrames < 1 || leaveFrames < 1) {

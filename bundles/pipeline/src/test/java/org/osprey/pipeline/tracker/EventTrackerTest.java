@@ -16,14 +16,15 @@ import org.osprey.api.vision.BoundingBox;
 import org.osprey.api.vision.InferenceResult;
 import org.osprey.api.vision.ModelInfo;
 import org.osprey.api.vision.Prediction;
+import org.osprey.api.vision.Region;
 import org.osprey.api.vision.Task;
 
 /** Scripted detection sequences and the exact events they must give. */
 public class EventTrackerTest {
 
     private static final ModelInfo MODEL = new ModelInfo("cars", "2.0.0", Task.DETECTION, List.of("car", "person"), 416, 416);
-    private static final Zone SPOT_1 = Zone.parse("spot-1: 0.0,0.5 0.5,0.5 0.5,1.0 0.0,1.0");
-    private static final Zone SPOT_2 = Zone.parse("spot-2: 0.5,0.5 1.0,0.5 1.0,1.0 0.5,1.0");
+    private static final Region SPOT_1 = Region.parse("spot-1: 0.0,0.5 0.5,0.5 0.5,1.0 0.0,1.0");
+    private static final Region SPOT_2 = Region.parse("spot-2: 0.5,0.5 1.0,0.5 1.0,1.0 0.5,1.0");
 
     private final List<String> log = new ArrayList<>();
     private int frame;
@@ -97,7 +98,7 @@ public class EventTrackerTest {
 
     @Test
     public void zonesTestTheBottomCentre() {
-        Zone z = Zone.parse("door: 0.4,0.8 0.6,0.8 0.6,1 0.4,1");
+        Region z = Region.parse("door: 0.4,0.8 0.6,0.8 0.6,1 0.4,1");
         assertTrue(z.contains(0.5, 0.9));
         assertFalse(z.contains(0.5, 0.5));
         EventTracker t = new EventTracker("cam", new TrackerSettings(1, 1, 0.5f, Set.of(), List.of(z)));

@@ -1,4 +1,4 @@
-package org.osprey.http.frames;
+package org.osprey.http.cameras;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -24,8 +25,11 @@ import org.osprey.api.pipeline.CameraPipeline;
 import org.osprey.api.pipeline.Observation;
 import org.osprey.api.vision.FrameRenderer;
 import org.osprey.api.vision.InferenceException;
+import org.osprey.api.vision.Region;
 import org.osprey.http.auth.AdminContext;
 import org.osprey.http.errors.JsonErrorPages;
+
+import com.google.gson.JsonArray;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -39,13 +43,14 @@ import jakarta.servlet.http.HttpServletResponse;
  * {@code ?annotate=true|false} (boxes, labels, scores and zones drawn; default true), {@code width} (pixels,
  * default 640, 0 for the frame's own) and, for the stream, {@code fps} (most pictures a second, default 10).
  * A picture is made only when asked for, once per frame whoever asks: a camera nobody watches costs nothing.
+ * {@code PUT .../{id}/zones} sets the pipeline's zones; {@code DELETE .../{id}} removes a camera and its pipeline.
  */
 @Component(service = Servlet.class)
 @RequireHttpWhiteboard
 @HttpWhiteboardContextSelect(AdminContext.SELECT)
-@HttpWhiteboardServletName("osprey-camera-frames")
+@HttpWhiteboardServletName("osprey-camera")
 @HttpWhiteboardServletPattern("/v1/cameras/*")
-public class CameraFramesServlet extends HttpServlet {
+public class CameraServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final String BOUNDARY = "osprey-frame";
@@ -84,6 +89,51 @@ public class CameraFramesServlet extends HttpServlet {
     @Deactivate
     void deactivate() {
         open = false;
+    }
+
+    @Reference
+    private transient ConfigurationAdmin configurationAdmin;
+
+    /** {@code PUT /api/v1/cameras/{id}/zones} with {@code {"zones":["door: 0.1,0.5 ..."]}}: the pipeline's zones, all checked first. */
+    @Override
+    protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        if (!path.endsWith("/zones") || path.length() <= "/zones".length() + 1) {
+            JsonErrorPages.send(resp, 405, "method_not_allowed", "PUT is for /api/v1/cameras/{id}/zones");
+            return;
+        }
+        String camera = path.substring(1, path.length() - "/zones".length());
+        try {
+            JsonArray zones = AdminJson.read(req).getAsJsonArray("zones");
+            if (zones == null) {
+                throw new PipelineConfigurations.Refused(400, "bad_request", "the body is {\"zones\": [\"name: x,y x,y x,y\", ...]}");
+            }
+            List<String> texts = new java.util.ArrayList<>();
+            zones.forEach(z -> texts.add(z.getAsString()));
+            List<Region> saved = new PipelineConfigurations(configurationAdmin).setZones(camera, texts);
+            AdminJson.write(resp, 200, Map.of("camera", camera, "zones", saved.stream().map(Region::toString).toList()));
+        } catch (PipelineConfigurations.Refused e) {
+            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (RuntimeException e) {
+            JsonErrorPages.send(resp, 400, "bad_request", "the body is {\"zones\": [\"name: x,y x,y x,y\", ...]}: " + e.getMessage());
+        }
+    }
+
+    /** {@code DELETE /api/v1/cameras/{id}}: the camera's configuration and its pipeline's. */
+    @Override
+    protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        String camera = path.length() > 1 ? path.substring(1) : "";
+        if (camera.isEmpty() || camera.contains("/")) {
+            JsonErrorPages.send(resp, 405, "method_not_allowed", "DELETE is for /api/v1/cameras/{id}");
+            return;
+        }
+        try {
+            new PipelineConfigurations(configurationAdmin).remove(camera);
+            resp.setStatus(204);
+        } catch (PipelineConfigurations.Refused e) {
+            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        }
     }
 
     @Override

@@ -1,0 +1,211 @@
+package org.osprey.runtime.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.google.gson.JsonObject;
+
+/**
+ * Osprey's console pages in a real browser (Debian's headless Chromium, driven by Selenium through
+ * chromedriver) over a running {@code osprey.jar}: the live view updates, a zone drawn by clicking on the
+ * picture makes {@code zone_occupied} events whose pictures show on the events page, a model uploaded by
+ * the page's file input serves, the console's own configuration forms saved with one field changed leave
+ * the pipeline and the announcer working, and the browser's console shows no error. Screenshots are kept
+ * in {@code target/console-screenshots}.
+ */
+public class ConsoleIT {
+
+    private static final String CHROMIUM = System.getProperty("osprey.chromium", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER = System.getProperty("osprey.chromedriver", "/usr/bin/chromedriver");
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private GatewayProcess gateway;
+    private ChromeDriver browser;
+    private String base;
+    private final Path screenshots = Path.of("target", "console-screenshots");
+
+    @Before
+    public void start() throws Exception {
+        assertTrue("headless Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver; .ci/run installs them)",
+                Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)));
+        gateway = new GatewayProcess(tmp.newFolder("gateway").toPath());
+        gateway.start(Map.of());
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline && gateway.get("/api/v1/cameras").map(c -> c.toString().contains("\"running\"")).orElse(false) == false) {
+            Thread.sleep(200);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1100");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        base = "http://localhost:" + gateway.port();
+        // the console's login: HTTP Basic, which the browser then also gives the /api calls of the same realm
+        browser.get("http://admin:" + GatewayProcess.PASSWORD + "@localhost:" + gateway.port() + "/system/console/osprey-live");
+    }
+
+    @After
+    public void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (gateway != null) {
+                gateway.keepLog("ConsoleIT");
+                gateway.close();
+            }
+        }
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(screenshots);
+        Files.write(screenshots.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private WebDriverWait waiting(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    /** Whether the admin API's answer at the path, as text, passes the check (false while it does not answer). */
+    private boolean answers(String path, java.util.function.Predicate<String> check) {
+        try {
+            return gateway.get(path).map(JsonObject::toString).filter(check).isPresent();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private void assertNoBrowserErrors(String page) {
+        List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .toList();
+        assertEquals("errors in the browser's console on " + page, List.of(), severe.stream().map(LogEntry::getMessage).toList());
+    }
+
+    @Test
+    public void theLiveViewUpdatesAndAZoneDrawnOnItMakesEventsWithPictures() throws Exception {
+        // a camera fast enough to show the live view's rate, added with the cameras page's form: the bundled photos at 10 frames a second
+        browser.get(base + "/system/console/osprey-cameras");
+        waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-camera='sample']")));
+        browser.findElement(By.id("osprey-camera-id")).sendKeys("fast");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("osprey-camera-kind"))).selectByValue("org.osprey.camera.files");
+        browser.findElement(By.id("osprey-camera-source")).sendKeys("samples");
+        for (String field : new String[] {"osprey-camera-fps", "osprey-pipeline-fps"}) {
+            browser.findElement(By.id(field)).clear();
+            browser.findElement(By.id(field)).sendKeys("10");
+        }
+        browser.findElement(By.cssSelector("#osprey-add-camera button[type='submit']")).click();
+        waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-camera='fast'][data-state='streaming']")));
+        screenshot("cameras");
+
+        browser.get(base + "/system/console/osprey-live");
+        WebElement card = waiting(30).until(d -> d.findElement(By.cssSelector(".card[data-camera='fast']")));
+        waiting(30).until(d -> Integer.parseInt(card.getAttribute("data-updates")) >= 3);
+        int before = Integer.parseInt(card.getAttribute("data-updates"));
+        long start = System.nanoTime();
+        Thread.sleep(4000); // the subject here is the rate: four seconds of updates are counted
+        double perSecond = (Integer.parseInt(card.getAttribute("data-updates")) - before) / ((System.nanoTime() - start) / 1e9);
+        assertTrue("the live view updates at least 5 times a second, did " + perSecond, perSecond >= 5);
+        screenshot("live-view");
+
+        // draw a zone over most of the picture: click four corners, name it, save
+        card.findElement(By.cssSelector(".edit-zones")).click();
+        card.findElement(By.cssSelector(".zone-name")).sendKeys("hall");
+        // the picture holds still while editing: measured once it has finished loading
+        WebElement img = card.findElement(By.cssSelector("img.live"));
+        waiting(5).until(d -> (Boolean) js("return arguments[0].complete", img));
+        int w = img.getSize().getWidth(), h = img.getSize().getHeight();
+        for (int[] corner : new int[][] {{-45, -45}, {45, -45}, {45, 45}, {-45, 45}}) {
+            new Actions(browser).moveToElement(img, corner[0] * w / 100, corner[1] * h / 100).click().perform();
+        }
+        screenshot("zone-drawn");
+        card.findElement(By.cssSelector(".save-zone")).click();
+        waiting(20).until(d -> answers("/api/v1/cameras", c -> c.contains("hall: 0.05")));
+
+        browser.get(base + "/system/console/osprey-events");
+        // a zone_occupied row whose picture has loaded (the table is redrawn as events arrive: looked up each time)
+        waiting(60).until(d -> (Boolean) js("return [...document.querySelectorAll(\"tr[data-type='zone_occupied'] img.thumb\")]"
+                + ".some(i => i.complete && i.naturalWidth > 0)"));
+        screenshot("events");
+        assertNoBrowserErrors("the live view and the events page");
+    }
+
+    @Test
+    public void aModelUploadedByTheModelsPageServes() throws Exception {
+        Path jar = TestModels.write(tmp.newFolder("models").toPath()).resolve("blazeface-3.0.0.jar");
+        browser.get(base + "/system/console/osprey-models");
+        waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-model='blazeface'][data-version='1.2.0']")));
+        browser.findElement(By.id("osprey-model-file")).sendKeys(jar.toAbsolutePath().toString());
+        waiting(60).until(d -> d.findElement(By.cssSelector("tr[data-model='blazeface'][data-version='3.0.0'][data-state='active']")));
+        screenshot("models");
+        JsonObject answer = gateway.postImage("/image", Files.readAllBytes(Path.of(System.getProperty("osprey.samples"), "astronaut.png")));
+        assertEquals("3.0.0", answer.get("iteration").getAsString());
+        assertNoBrowserErrors("the models page");
+    }
+
+    @Test
+    public void theConsolesOwnFormsSavedWithOneFieldChangedBreakNothing() throws Exception {
+        // the sample pipeline: only its fps changed
+        browser.get(base + "/system/console/configMgr");
+        // the console lists the sample pipeline by its camera, not by its generated PID
+        String samplePid = waiting(30).until(d -> (String) js("const p = configData.pids.find(p => p.nameHint === 'Pipeline for sample'); return p ? p.id : null;"));
+        editAndSave(samplePid, "fps", "3.0");
+        waiting(30).until(d -> answers("/api/v1/cameras", c -> c.contains("\"targetFps\":3.0") && c.contains("\"running\"")));
+
+        // the announcer: only its language changed
+        editAndSave("org.osprey.speech.announcer", "language", "fr");
+        screenshot("configuration");
+        waiting(60).until(d -> answers("/api/v1/speech", s -> s.contains("Je vois")));
+        assertNoBrowserErrors("the configuration page");
+    }
+
+    /** Opens a configuration's form in the console, changes one field and saves, as a user does. */
+    private void editAndSave(String pid, String field, String value) throws IOException {
+        browser.get(base + "/system/console/configMgr/" + pid);
+        WebElement input = waiting(30).until(d -> d.findElement(By.cssSelector("[name='" + field + "']")));
+        input.clear();
+        input.sendKeys(value);
+        screenshot("form-" + pid);
+        WebElement save = browser.findElements(By.cssSelector(".ui-dialog-buttonpane button")).stream().filter(b -> b.getText().trim().equals("Save"))
+                .findFirst().orElseThrow(() -> new AssertionError("no Save button in the form of " + pid));
+        save.click();
+    }
+}
