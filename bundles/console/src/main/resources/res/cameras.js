@@ -35,6 +35,26 @@ async function remove(id) {
     }
 }
 
+const tested = document.getElementById('osprey-test-frame');
+
+// tries the form's camera for a moment: its first frame, or what it says
+document.getElementById('osprey-test-camera').addEventListener('click', async () => {
+    const f = new FormData(form);
+    say(status, 'trying the camera (up to 15 s)...');
+    tested.hidden = true;
+    const response = await fetch('/api/v1/cameras/test', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: f.get('kind'), source: f.get('source').trim(), fps: Number(f.get('fps')) }) });
+    if (response.ok) {
+        if (tested.src) URL.revokeObjectURL(tested.src);
+        tested.src = URL.createObjectURL(await response.blob());
+        tested.hidden = false;
+        say(status, 'the camera works: its first frame is below');
+    } else {
+        const body = await response.json().catch(() => ({}));
+        say(status, 'the camera does not work: ' + (body.error || 'HTTP ' + response.status), true);
+    }
+});
+
 form.addEventListener('submit', async e => {
     e.preventDefault();
     const f = new FormData(form);

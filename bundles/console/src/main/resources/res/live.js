@@ -105,6 +105,7 @@ function listZones(state) {
 
 async function refresh(state, root) {
     if (state.editing) return; // the picture holds still while corners are clicked on it
+    if (!state.processed) return; // nothing to show before the pipeline's first frame
     const response = await fetch(`/api/v1/cameras/${encodeURIComponent(state.id)}/frame.jpg?width=640`, { credentials: 'same-origin', cache: 'no-store' });
     if (!response.ok) {
         const body = await response.json().catch(() => ({}));
@@ -139,6 +140,7 @@ every(1000, async () => {
             cards.set(c.id, entry);
         }
         entry.state.info.textContent = figures(c);
+        entry.state.processed ||= c.pipeline.framesProcessed > 0;
         entry.root.querySelector('.edit-zones').disabled = !c.pipeline.editable;
         entry.root.querySelector('.edit-zones').title = c.pipeline.editable ? '' : 'configured by a file in the deploy folder: edit the file';
         const zones = c.pipeline.zones || [];

@@ -52,6 +52,7 @@ public final class OspreyLauncher {
         }
         frameworkProperties(settings, admin.hash).forEach(System::setProperty);
         quietJavaLogging();
+        ProblemLog.install(settings.dataDir.resolve("log"));
         if (admin.generatedPassword != null) {
             System.out.println("==================================================================");
             System.out.println(" Osprey admin user: admin   password: " + admin.generatedPassword);

@@ -38,7 +38,7 @@ import com.google.gson.JsonObject;
  * chromedriver) over a running {@code osprey.jar}: the live view updates, a zone drawn by clicking on the
  * picture makes {@code zone_occupied} events whose pictures show on the events page, a model uploaded by
  * the page's file input serves, the console's own configuration forms saved with one field changed leave
- * the pipeline and the announcer working, and the browser's console shows no error. Screenshots are kept
+ * the pipeline and the announcer working, a warning shows on the log page, and the browser's console shows no error. Screenshots are kept
  * in {@code target/console-screenshots}.
  */
 public class ConsoleIT {
@@ -114,8 +114,10 @@ public class ConsoleIT {
         return ((JavascriptExecutor) browser).executeScript(script, args);
     }
 
+    /** No error in the browser's console, but for the test of a camera that cannot work, whose 400 the test asked for. */
     private void assertNoBrowserErrors(String page) {
         List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .filter(e -> !e.getMessage().contains("/api/v1/cameras/test - Failed to load resource: the server responded with a status of 400"))
                 .toList();
         assertEquals("errors in the browser's console on " + page, List.of(), severe.stream().map(LogEntry::getMessage).toList());
     }
@@ -127,11 +129,19 @@ public class ConsoleIT {
         waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-camera='sample']")));
         browser.findElement(By.id("osprey-camera-id")).sendKeys("fast");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("osprey-camera-kind"))).selectByValue("org.osprey.camera.files");
+        // the test button says why a camera does not work, and shows the first frame of one that does
+        browser.findElement(By.id("osprey-camera-source")).sendKeys("/no/such/folder");
+        browser.findElement(By.id("osprey-test-camera")).click();
+        waiting(30).until(d -> d.findElement(By.id("osprey-status")).getText().startsWith("the camera does not work: "));
+        screenshot("camera-test-failed");
+        browser.findElement(By.id("osprey-camera-source")).clear();
         browser.findElement(By.id("osprey-camera-source")).sendKeys("samples");
         for (String field : new String[] {"osprey-camera-fps", "osprey-pipeline-fps"}) {
             browser.findElement(By.id(field)).clear();
             browser.findElement(By.id(field)).sendKeys("10");
         }
+        browser.findElement(By.id("osprey-test-camera")).click();
+        waiting(30).until(d -> (Boolean) js("const i = document.getElementById('osprey-test-frame'); return !i.hidden && i.complete && i.naturalWidth > 0"));
         browser.findElement(By.cssSelector("#osprey-add-camera button[type='submit']")).click();
         waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-camera='fast'][data-state='streaming']")));
         screenshot("cameras");
@@ -189,6 +199,12 @@ public class ConsoleIT {
         String samplePid = waiting(30).until(d -> (String) js("const p = configData.pids.find(p => p.nameHint === 'Pipeline for sample'); return p ? p.id : null;"));
         editAndSave(samplePid, "fps", "3.0");
         waiting(30).until(d -> answers("/api/v1/cameras", c -> c.contains("\"targetFps\":3.0") && c.contains("\"running\"")));
+
+        // a warning (a /url fetch refused: the gateway's own address) shows on the log page with its reason
+        assertEquals(400, gateway.post("/url", "application/json", "{\"url\":\"http://127.0.0.1:9/x.jpg\"}".getBytes()).statusCode());
+        browser.get(base + "/system/console/osprey-log");
+        waiting(30).until(d -> d.findElements(By.cssSelector("tr[data-level='WARN']")).stream().anyMatch(r -> r.getText().contains("127.0.0.1")));
+        screenshot("log");
 
         // the announcer: only its language changed
         editAndSave("org.osprey.speech.announcer", "language", "fr");

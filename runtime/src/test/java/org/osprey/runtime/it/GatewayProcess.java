@@ -45,10 +45,15 @@ final class GatewayProcess implements AutoCloseable {
         return port;
     }
 
-    /** POST of an image to an inference route (no password); the JSON answer, or an AssertionError with the status and body. */
+    /** POST without a password, as the inference routes' clients send. */
+    HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST of an image to an inference route; the JSON answer, or an AssertionError with the status and body. */
     JsonObject postImage(String path, byte[] image) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/octet-stream")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = post(path, "application/octet-stream", image);
         if (r.statusCode() != 200) {
             throw new AssertionError("POST " + path + ": " + r.statusCode() + " " + r.body());
         }

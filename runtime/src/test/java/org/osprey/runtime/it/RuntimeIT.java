@@ -78,6 +78,10 @@ public class RuntimeIT extends OspreyTestSupport {
         assertEquals(401, anonymous.status);
         assertEquals(401, get("/system/console/bundles.json", "admin").status);
         assertEquals(401, get("/system/console/bundles.json", ADMIN_PASSWORD + "x").status);
+        // what a browser shows once its login dialog is cancelled: what is needed, not a blank page
+        HttpAnswer refused = get("/system/console/osprey-live", null);
+        assertEquals(401, refused.status);
+        assertTrue(refused.body, refused.body.contains("admin password") && refused.contentType.startsWith("text/html"));
 
         HttpAnswer admin = awaitStatus("/system/console/bundles.json", ADMIN_PASSWORD, 200, 20_000);
         assertEquals(admin.body, 200, admin.status);

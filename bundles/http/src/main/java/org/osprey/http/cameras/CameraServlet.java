@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -21,6 +23,9 @@ import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osprey.api.camera.Frame;
+import org.osprey.api.camera.FrameSource;
 import org.osprey.api.pipeline.CameraPipeline;
 import org.osprey.api.pipeline.Observation;
 import org.osprey.api.vision.FrameRenderer;
@@ -30,6 +35,7 @@ import org.osprey.http.auth.AdminContext;
 import org.osprey.http.errors.JsonErrorPages;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -55,6 +61,9 @@ public class CameraServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final String BOUNDARY = "osprey-frame";
     private static final int QUALITY = 80;
+    static final int TEST_SECONDS = 15;
+    /** Pictures kept, one per camera and set of options asked for. */
+    private static final int MAX_KEPT_PICTURES = 64;
 
     /** One picture made for one frame with one set of options. */
     private record Picture(long sequence, java.time.Instant captured, boolean annotate, int width, byte[] jpeg) {
@@ -72,7 +81,7 @@ public class CameraServlet extends HttpServlet {
 
     void removePipeline(CameraPipeline p) {
         pipelines.remove(p);
-        lastPictures.remove(p.cameraId());
+        // kept: the same camera's next pipeline (after a configuration change) shows it until its first frame
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -116,6 +125,79 @@ public class CameraServlet extends HttpServlet {
             JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
         } catch (RuntimeException e) {
             JsonErrorPages.send(resp, 400, "bad_request", "the body is {\"zones\": [\"name: x,y x,y x,y\", ...]}: " + e.getMessage());
+        }
+    }
+
+    private transient BundleContext context;
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        this.context = bundleContext;
+    }
+
+    /**
+     * {@code POST /api/v1/cameras/test} with {@code {"kind","source","fps"}}: tries a camera before it is
+     * added. A camera of that kind is configured for the moment, its first frame answered as a JPEG (640
+     * wide), or a 400 with what the camera says (within {@value #TEST_SECONDS} s); it is removed again.
+     */
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!"/test".equals(req.getPathInfo())) {
+            JsonErrorPages.send(resp, 405, "method_not_allowed", "POST is for /api/v1/cameras/test (and /api/v1/cameras to add one)");
+            return;
+        }
+        String id = "osprey-test-" + Long.toHexString(System.nanoTime());
+        org.osgi.service.cm.Configuration config = null;
+        ServiceTracker<FrameSource, FrameSource> camera = null;
+        try {
+            JsonObject o = AdminJson.read(req);
+            String kind = o.has("kind") ? o.get("kind").getAsString() : null;
+            String source = o.has("source") ? o.get("source").getAsString() : null;
+            double fps = o.has("fps") ? o.get("fps").getAsDouble() : 2;
+            camera = new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + FrameSource.class.getName() + ")("
+                    + FrameSource.CAMERA_ID + "=" + id + "))"), null);
+            camera.open();
+            config = new PipelineConfigurations(configurationAdmin).addCamera(id, kind, source, fps);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TEST_SECONDS);
+            FrameSource s = null;
+            Frame frame = null;
+            String said = "the camera did not start (is its bundle installed?)";
+            while (frame == null && System.nanoTime() < deadline) {
+                s = s != null ? s : camera.waitForService(200);
+                if (s != null) {
+                    frame = s.nextFrame(500, TimeUnit.MILLISECONDS);
+                    said = s.status().state().name().toLowerCase(java.util.Locale.ROOT) + (s.status().message() == null ? "" : ": " + s.status().message());
+                }
+            }
+            if (frame == null) {
+                JsonErrorPages.send(resp, 400, "camera_failed", "no frame within " + TEST_SECONDS + " s; the camera says " + said);
+                return;
+            }
+            FrameRenderer r = renderer;
+            if (r == null) {
+                JsonErrorPages.send(resp, 503, "unavailable", "no picture renderer is installed (it comes with the inference bundle)");
+                return;
+            }
+            byte[] jpeg = r.jpeg(frame, List.of(), List.of(), 640, QUALITY);
+            resp.setContentType("image/jpeg");
+            resp.setHeader("Cache-Control", "no-store");
+            resp.setContentLength(jpeg.length);
+            resp.getOutputStream().write(jpeg);
+        } catch (PipelineConfigurations.Refused e) {
+            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (InferenceException | org.osprey.api.camera.CameraException e) {
+            JsonErrorPages.send(resp, 400, "camera_failed", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            JsonErrorPages.send(resp, 400, "bad_request", "the body is {\"kind\", \"source\", \"fps\"}: " + e.getMessage());
+        } finally {
+            if (camera != null) {
+                camera.close();
+            }
+            if (config != null) {
+                config.delete();
+            }
         }
     }
 
@@ -210,6 +292,10 @@ public class CameraServlet extends HttpServlet {
     /** The picture of the pipeline's newest frame, or null when an error was sent. */
     private Picture picture(CameraPipeline pipeline, boolean annotate, int width, HttpServletResponse resp) throws IOException {
         Optional<Observation> o = pipeline.latest();
+        Picture before = lastPictures.get(key(pipeline.cameraId(), annotate, width));
+        if (o.isEmpty() && before != null) {
+            return before;
+        }
         if (o.isEmpty()) {
             JsonErrorPages.send(resp, 503, "unavailable", "camera " + pipeline.cameraId() + " has no processed frame yet (pipeline: "
                     + pipeline.status().state() + ")");
@@ -224,7 +310,7 @@ public class CameraServlet extends HttpServlet {
     }
 
     private Picture render(String camera, Observation o, boolean annotate, int width) throws InferenceException {
-        String key = camera + "|" + annotate + "|" + width;
+        String key = key(camera, annotate, width);
         Picture last = lastPictures.get(key);
         if (last != null && last.sequence() == o.frame().sequence()) {
             return last;
@@ -235,8 +321,15 @@ public class CameraServlet extends HttpServlet {
         }
         byte[] jpeg = r.jpeg(o.frame(), annotate ? o.result().predictions() : List.of(), annotate ? o.zones() : List.of(), width, QUALITY);
         Picture p = new Picture(o.frame().sequence(), o.frame().capturedAt(), annotate, width, jpeg);
+        if (lastPictures.size() >= MAX_KEPT_PICTURES && !lastPictures.containsKey(key)) {
+            lastPictures.clear(); // many widths asked for: start over rather than keep them all
+        }
         lastPictures.put(key, p);
         return p;
+    }
+
+    private static String key(String camera, boolean annotate, int width) {
+        return camera + "|" + annotate + "|" + width;
     }
 
     private static boolean bool(String v) {

@@ -94,13 +94,8 @@ final class PipelineConfigurations {
         return parsed;
     }
 
-    /**
-     * Adds a camera and its pipeline.
-     *
-     * @param kind     a factory PID of {@link #CAMERA_KINDS}
-     * @param source   the camera's path, source or URL, as its kind calls it
-     */
-    void add(String id, String kind, String source, double cameraFps, String model, double pipelineFps) throws IOException, Refused {
+    /** Checks what a camera form gives; the property of the source for the kind. */
+    private static String sourceProperty(String id, String kind, String source, double fps) throws Refused {
         if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
             throw new Refused(400, "bad_request", "a camera id is letters, digits, '.', '_' or '-' (up to 64), was '" + id + "'");
         }
@@ -110,25 +105,47 @@ final class PipelineConfigurations {
         if (source == null || source.isBlank()) {
             throw new Refused(400, "bad_request", "a camera needs a source");
         }
-        if (!(cameraFps > 0 && cameraFps <= 120) || !(pipelineFps > 0 && pipelineFps <= 120)) {
+        if (!(fps > 0 && fps <= 120)) {
+            throw new Refused(400, "bad_request", "frame rates are above 0 and at most 120");
+        }
+        return switch (kind) {
+            case "org.osprey.camera.files" -> "path";
+            case "org.osprey.camera.snapshot" -> "url";
+            default -> "source";
+        };
+    }
+
+    /** A camera alone, for a test: the caller deletes the configuration. */
+    Configuration addCamera(String id, String kind, String source, double fps) throws IOException, Refused {
+        String property = sourceProperty(id, kind, source, fps);
+        Hashtable<String, Object> cam = new Hashtable<>();
+        cam.put("camera.id", id);
+        cam.put(property, source.strip());
+        cam.put("fps", fps);
+        Configuration c = admin.createFactoryConfiguration(kind, "?");
+        c.update(cam);
+        return c;
+    }
+
+    /**
+     * Adds a camera and its pipeline.
+     *
+     * @param kind     a factory PID of {@link #CAMERA_KINDS}
+     * @param source   the camera's path, source or URL, as its kind calls it
+     */
+    void add(String id, String kind, String source, double cameraFps, String model, double pipelineFps) throws IOException, Refused {
+        sourceProperty(id, kind, source, cameraFps);
+        if (!(pipelineFps > 0 && pipelineFps <= 120)) {
             throw new Refused(400, "bad_request", "frame rates are above 0 and at most 120");
         }
         if (camera(id).isPresent() || pipeline(id).isPresent()) {
             throw new Refused(409, "exists", "a camera or pipeline " + id + " is already configured");
         }
-        Hashtable<String, Object> cam = new Hashtable<>();
-        cam.put("camera.id", id);
-        cam.put(switch (kind) {
-            case "org.osprey.camera.files" -> "path";
-            case "org.osprey.camera.snapshot" -> "url";
-            default -> "source";
-        }, source.strip());
-        cam.put("fps", cameraFps);
         Hashtable<String, Object> pipe = new Hashtable<>();
         pipe.put("camera", id);
         pipe.put("model", model == null ? "" : model.strip());
         pipe.put("fps", pipelineFps);
-        admin.createFactoryConfiguration(kind, "?").update(cam);
+        addCamera(id, kind, source, cameraFps);
         admin.createFactoryConfiguration(PIPELINE, "?").update(pipe);
     }
 

@@ -64,6 +64,10 @@ public final class InferenceBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("render")) {
+            RenderBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("outbox")) {
             OutboxBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

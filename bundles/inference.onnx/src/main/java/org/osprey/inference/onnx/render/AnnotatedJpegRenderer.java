@@ -54,13 +54,13 @@ public class AnnotatedJpegRenderer implements FrameRenderer {
         this(new ImageDecoders(ImageLimits.of(config.maxImageMegapixels(), config.maxImageSide())));
     }
 
-    AnnotatedJpegRenderer(ImageDecoders decoders) {
+    public AnnotatedJpegRenderer(ImageDecoders decoders) {
         this.decoders = decoders;
         this.encoder = decoders.turbo();
     }
 
     @Deactivate
-    void close() {
+    public void close() {
         decoders.close();
     }
 
