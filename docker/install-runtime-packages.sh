@@ -8,11 +8,12 @@
 #   libasound2               Java Sound on ALSA, for a speaker (docker run --device /dev/snd)
 #   ca-certificates          the CAs Azure IoT Hub, Azure Speech and https snapshot cameras are checked against
 #   curl                     the image's HEALTHCHECK asks /health/ready with it
+#   fonts-dejavu-core        the labels and scores drawn on the live view's and events' pictures
 # Usage: install-runtime-packages.sh          install them (as root)
 #        install-runtime-packages.sh --check  only ask apt whether each one can be installed (changes nothing)
 set -eu
 
-PACKAGES="openjdk-17-jre-headless libturbojpeg0 espeak-ng libasound2 ca-certificates curl"
+PACKAGES="openjdk-17-jre-headless libturbojpeg0 espeak-ng libasound2 ca-certificates curl fonts-dejavu-core"
 
 if [ "${1:-}" = "--check" ]; then
     . /etc/os-release

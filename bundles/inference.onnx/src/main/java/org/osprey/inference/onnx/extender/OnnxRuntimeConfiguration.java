@@ -27,7 +27,8 @@ public @interface OnnxRuntimeConfiguration {
     boolean spinning() default false;
 
     @AttributeDefinition(name = "Execution provider",
-            description = "cpu, or xnnpack / cuda where this ONNX Runtime build has them (else the CPU, with a warning).")
+            description = "cpu, or xnnpack / cuda where this ONNX Runtime build has them (else the CPU, with a warning).", options = {
+                @Option(label = "CPU", value = "cpu"), @Option(label = "XNNPACK", value = "xnnpack"), @Option(label = "CUDA", value = "cuda")})
     String executionProvider() default "cpu";
 
     @AttributeDefinition(name = "Largest image (megapixels)", min = "0.01",

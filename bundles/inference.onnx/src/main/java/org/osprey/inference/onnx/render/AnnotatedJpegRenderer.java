@@ -46,7 +46,11 @@ import org.osprey.inference.onnx.image.TurboJpeg;
 @Component(service = FrameRenderer.class, configurationPid = "org.osprey.inference.onnx")
 public class AnnotatedJpegRenderer implements FrameRenderer {
 
+    /** Decode buffers kept between pictures (each bounded by DecodeBuffers' own caps). */
+    private static final int POOLED = 2;
+
     private final ImageDecoders decoders;
+    private final java.util.Queue<DecodeBuffers> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Optional<TurboJpeg> encoder;
 
     @Activate
@@ -69,12 +73,15 @@ public class AnnotatedJpegRenderer implements FrameRenderer {
         if (quality < 1 || quality > 100 || maxWidth < 0) {
             throw new IllegalArgumentException("quality is 1 to 100 and the width not negative, were " + quality + " and " + maxWidth);
         }
+        DecodeBuffers pooled = pool.poll();
+        DecodeBuffers buffers = pooled == null ? new DecodeBuffers() : pooled;
         try {
             if (frame.format() == PixelFormat.JPEG && predictions.isEmpty() && regions.isEmpty()
                     && (maxWidth == 0 || ImageSize.of(ImageFormat.JPEG, frame.data()).width() <= maxWidth)) {
                 return bytes(frame.data());
             }
-            Pixels source = pixels(frame, maxWidth);
+            // the decoded pixels live in the buffers until they are scaled into the picture
+            Pixels source = pixels(frame, maxWidth, buffers);
             int width = maxWidth == 0 ? source.width() : Math.min(maxWidth, source.width());
             int height = Math.max(1, (int) Math.round(source.height() * (double) width / source.width()));
             BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -86,26 +93,27 @@ public class AnnotatedJpegRenderer implements FrameRenderer {
             throw new InferenceException(Reason.IMAGE_TOO_LARGE, e.getMessage(), e);
         } catch (BadImageException e) {
             throw new InferenceException(Reason.BAD_IMAGE, e.getMessage(), e);
+        } finally {
+            if (pool.size() < POOLED) {
+                pool.offer(buffers);
+            }
         }
     }
 
-    private Pixels pixels(Frame frame, int maxWidth) throws BadImageException {
+    private Pixels pixels(Frame frame, int maxWidth, DecodeBuffers buffers) throws BadImageException {
         ByteBuffer data = frame.data();
         return switch (frame.format()) {
             case BGR24 -> new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.BGR, frame.width(), frame.height());
             case RGB24 -> new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.RGB, frame.width(), frame.height());
             case GRAY8 -> new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.GRAY, frame.width(), frame.height());
             // at least as wide as wanted, so libjpeg-turbo's scaled decode does most of the shrinking
-            default -> decoders.decode(data, (w, h) -> maxWidth == 0 ? DecodeTarget.FULL_SIZE : new DecodeTarget(Math.min(w, maxWidth), 0),
-                    new DecodeBuffers());
+            default -> decoders.decode(data, (w, h) -> maxWidth == 0 ? DecodeTarget.FULL_SIZE : new DecodeTarget(Math.min(w, maxWidth), 0), buffers);
         };
     }
 
     private byte[] encode(BufferedImage canvas, byte[] bgr, int quality) {
         if (encoder.isPresent()) {
-            ByteBuffer direct = ByteBuffer.allocateDirect(bgr.length);
-            direct.put(bgr).flip();
-            return encoder.get().encodeBgr(direct, canvas.getWidth(), canvas.getWidth() * 3, canvas.getHeight(), quality);
+            return encoder.get().encodeBgr(ByteBuffer.wrap(bgr), canvas.getWidth(), canvas.getWidth() * 3, canvas.getHeight(), quality);
         }
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
