@@ -32,6 +32,7 @@ import org.osprey.api.vision.FrameRenderer;
 import org.osprey.api.vision.InferenceException;
 import org.osprey.api.vision.Region;
 import org.osprey.http.auth.AdminContext;
+import org.osprey.http.errors.ApiError;
 import org.osprey.http.errors.JsonErrorPages;
 
 import com.google.gson.JsonArray;
@@ -115,14 +116,14 @@ public class CameraServlet extends HttpServlet {
         try {
             JsonArray zones = AdminJson.read(req).getAsJsonArray("zones");
             if (zones == null) {
-                throw new PipelineConfigurations.Refused(400, "bad_request", "the body is {\"zones\": [\"name: x,y x,y x,y\", ...]}");
+                throw new ApiError(400, "bad_request", "the body is {\"zones\": [\"name: x,y x,y x,y\", ...]}");
             }
             List<String> texts = new java.util.ArrayList<>();
             zones.forEach(z -> texts.add(z.getAsString()));
             List<Region> saved = new PipelineConfigurations(configurationAdmin).setZones(camera, texts);
             AdminJson.write(resp, 200, Map.of("camera", camera, "zones", saved.stream().map(Region::toString).toList()));
-        } catch (PipelineConfigurations.Refused e) {
-            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (ApiError e) {
+            JsonErrorPages.send(resp, e);
         } catch (RuntimeException e) {
             JsonErrorPages.send(resp, 400, "bad_request", "the body is {\"zones\": [\"name: x,y x,y x,y\", ...]}: " + e.getMessage());
         }
@@ -183,8 +184,8 @@ public class CameraServlet extends HttpServlet {
             resp.setHeader("Cache-Control", "no-store");
             resp.setContentLength(jpeg.length);
             resp.getOutputStream().write(jpeg);
-        } catch (PipelineConfigurations.Refused e) {
-            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (ApiError e) {
+            JsonErrorPages.send(resp, e);
         } catch (InferenceException | org.osprey.api.camera.CameraException e) {
             JsonErrorPages.send(resp, 400, "camera_failed", e.getMessage());
         } catch (InterruptedException e) {
@@ -213,8 +214,8 @@ public class CameraServlet extends HttpServlet {
         try {
             new PipelineConfigurations(configurationAdmin).remove(camera);
             resp.setStatus(204);
-        } catch (PipelineConfigurations.Refused e) {
-            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (ApiError e) {
+            JsonErrorPages.send(resp, e);
         }
     }
 

@@ -25,6 +25,7 @@ import org.osprey.api.config.ConfigLists;
 import org.osprey.api.pipeline.CameraPipeline;
 import org.osprey.api.pipeline.PipelineStatus;
 import org.osprey.http.auth.AdminContext;
+import org.osprey.http.errors.ApiError;
 import org.osprey.http.errors.JsonErrorPages;
 
 import com.google.gson.Gson;
@@ -96,8 +97,8 @@ public class CamerasServlet extends HttpServlet {
             new PipelineConfigurations(configurationAdmin).add(id, text(o, "kind"), text(o, "source"), number(o, "fps", 2),
                     text(o, "model"), number(o, "pipelineFps", 2));
             AdminJson.write(resp, 201, Map.of("id", id));
-        } catch (PipelineConfigurations.Refused e) {
-            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (ApiError e) {
+            JsonErrorPages.send(resp, e);
         } catch (RuntimeException e) {
             JsonErrorPages.send(resp, 400, "bad_request", "the body is {\"id\", \"kind\", \"source\", \"fps\", \"model\", \"pipelineFps\"}: " + e.getMessage());
         }

@@ -11,6 +11,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osprey.api.vision.Region;
+import org.osprey.http.errors.ApiError;
 
 /**
  * Cameras and pipelines as configurations, through their public PIDs and property names (the same ones a
@@ -23,19 +24,6 @@ final class PipelineConfigurations {
     /** Camera kinds a user can add, by their factory PID. */
     static final List<String> CAMERA_KINDS = List.of("org.osprey.camera.files", "org.osprey.camera.javacv", "org.osprey.camera.snapshot");
     static final String FROM_FILE = "felix.fileinstall.filename";
-
-    /** Why a change cannot be made, with the HTTP status to answer. */
-    static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String code;
-
-        Refused(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
-    }
 
     private final ConfigurationAdmin admin;
 
@@ -66,27 +54,27 @@ final class PipelineConfigurations {
         return find("(&" + kinds + ")(camera.id=" + escape(camera) + "))");
     }
 
-    private static void changeable(Configuration c) throws Refused {
+    private static void changeable(Configuration c) throws ApiError {
         Object file = c.getProperties() == null ? null : c.getProperties().get(FROM_FILE);
         if (file != null) {
-            throw new Refused(409, "configured_by_file", "this is configured by the file " + file + " in the deploy folder: change the file");
+            throw new ApiError(409, "configured_by_file", "this is configured by the file " + file + " in the deploy folder: change the file");
         }
     }
 
     /** Replaces the pipeline's zones; each is checked first, so a wrong one changes nothing. */
-    List<Region> setZones(String camera, List<String> zones) throws IOException, Refused {
+    List<Region> setZones(String camera, List<String> zones) throws IOException, ApiError {
         List<Region> parsed = new ArrayList<>();
         for (String z : zones) {
             try {
                 parsed.add(Region.parse(z));
             } catch (IllegalArgumentException e) {
-                throw new Refused(400, "bad_request", e.getMessage());
+                throw new ApiError(400, "bad_request", e.getMessage());
             }
         }
         if (parsed.stream().map(Region::name).distinct().count() != parsed.size()) {
-            throw new Refused(400, "bad_request", "two zones have the same name");
+            throw new ApiError(400, "bad_request", "two zones have the same name");
         }
-        Configuration c = pipeline(camera).orElseThrow(() -> new Refused(404, "not_found", "no pipeline is configured for camera " + camera));
+        Configuration c = pipeline(camera).orElseThrow(() -> new ApiError(404, "not_found", "no pipeline is configured for camera " + camera));
         changeable(c);
         Dictionary<String, Object> p = c.getProperties();
         p.put("zones", parsed.stream().map(Region::toString).toArray(String[]::new));
@@ -95,18 +83,18 @@ final class PipelineConfigurations {
     }
 
     /** Checks what a camera form gives; the property of the source for the kind. */
-    private static String sourceProperty(String id, String kind, String source, double fps) throws Refused {
+    private static String sourceProperty(String id, String kind, String source, double fps) throws ApiError {
         if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
-            throw new Refused(400, "bad_request", "a camera id is letters, digits, '.', '_' or '-' (up to 64), was '" + id + "'");
+            throw new ApiError(400, "bad_request", "a camera id is letters, digits, '.', '_' or '-' (up to 64), was '" + id + "'");
         }
         if (!CAMERA_KINDS.contains(kind)) {
-            throw new Refused(400, "bad_request", "the kind is one of " + CAMERA_KINDS + ", was '" + kind + "'");
+            throw new ApiError(400, "bad_request", "the kind is one of " + CAMERA_KINDS + ", was '" + kind + "'");
         }
         if (source == null || source.isBlank()) {
-            throw new Refused(400, "bad_request", "a camera needs a source");
+            throw new ApiError(400, "bad_request", "a camera needs a source");
         }
         if (!(fps > 0 && fps <= 120)) {
-            throw new Refused(400, "bad_request", "frame rates are above 0 and at most 120");
+            throw new ApiError(400, "bad_request", "frame rates are above 0 and at most 120");
         }
         return switch (kind) {
             case "org.osprey.camera.files" -> "path";
@@ -116,7 +104,7 @@ final class PipelineConfigurations {
     }
 
     /** A camera alone, for a test: the caller deletes the configuration. */
-    Configuration addCamera(String id, String kind, String source, double fps) throws IOException, Refused {
+    Configuration addCamera(String id, String kind, String source, double fps) throws IOException, ApiError {
         String property = sourceProperty(id, kind, source, fps);
         Hashtable<String, Object> cam = new Hashtable<>();
         cam.put("camera.id", id);
@@ -133,13 +121,13 @@ final class PipelineConfigurations {
      * @param kind     a factory PID of {@link #CAMERA_KINDS}
      * @param source   the camera's path, source or URL, as its kind calls it
      */
-    void add(String id, String kind, String source, double cameraFps, String model, double pipelineFps) throws IOException, Refused {
+    void add(String id, String kind, String source, double cameraFps, String model, double pipelineFps) throws IOException, ApiError {
         sourceProperty(id, kind, source, cameraFps);
         if (!(pipelineFps > 0 && pipelineFps <= 120)) {
-            throw new Refused(400, "bad_request", "frame rates are above 0 and at most 120");
+            throw new ApiError(400, "bad_request", "frame rates are above 0 and at most 120");
         }
         if (camera(id).isPresent() || pipeline(id).isPresent()) {
-            throw new Refused(409, "exists", "a camera or pipeline " + id + " is already configured");
+            throw new ApiError(409, "exists", "a camera or pipeline " + id + " is already configured");
         }
         Hashtable<String, Object> pipe = new Hashtable<>();
         pipe.put("camera", id);
@@ -150,10 +138,10 @@ final class PipelineConfigurations {
     }
 
     /** Removes the camera's configuration and its pipeline's. */
-    void remove(String id) throws IOException, Refused {
+    void remove(String id) throws IOException, ApiError {
         Optional<Configuration> cam = camera(id), pipe = pipeline(id);
         if (cam.isEmpty() && pipe.isEmpty()) {
-            throw new Refused(404, "not_found", "no camera or pipeline " + id + " is configured");
+            throw new ApiError(404, "not_found", "no camera or pipeline " + id + " is configured");
         }
         if (cam.isPresent()) {
             changeable(cam.get());

@@ -64,6 +64,11 @@ public final class JsonErrorPages {
         send(resp, status, code(status), error);
     }
 
+    /** The error's answer. */
+    public static void send(HttpServletResponse resp, ApiError e) throws IOException {
+        send(resp, e.status, e.code, e.getMessage());
+    }
+
     /** An error answer in Osprey's JSON shape, for any servlet of the bundle. */
     public static void send(HttpServletResponse resp, int status, String code, String error) throws IOException {
         resp.setStatus(status);

@@ -3,6 +3,8 @@ package org.osprey.http.inference;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.osprey.http.errors.ApiError;
+
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -26,6 +26,8 @@ import org.osprey.api.camera.PixelFormat;
 import org.osprey.api.vision.InferenceException;
 import org.osprey.api.vision.InferenceResult;
 import org.osprey.api.vision.Model;
+import org.osprey.http.errors.ApiError;
+import org.osprey.http.errors.JsonErrorPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +160,7 @@ public class InferenceServlet extends HttpServlet {
     }
 
     private static void error(HttpServletResponse resp, ApiError e) throws IOException {
-        write(resp, e.status, Map.of("success", false, "code", e.code, "error", e.getMessage()));
+        JsonErrorPages.send(resp, e);
     }
 
     private ApiError tooLarge(long size) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.osprey.http.errors.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,6 +13,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;
+import org.osprey.http.errors.ApiError;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -27,25 +28,12 @@ final class ModelUploads {
     /** Larger than any model an edge device serves. */
     static final long LIMIT = 1L << 30;
 
-    /** Why an upload is refused, with the HTTP status to answer. */
-    static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String code;
-
-        Refused(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
-    }
-
     private ModelUploads() {
     }
 
-    static Bundle install(BundleContext context, HttpServletRequest req) throws IOException, Refused {
+    static Bundle install(BundleContext context, HttpServletRequest req) throws IOException, ApiError {
         if (req.getContentLengthLong() > LIMIT) {
-            throw new Refused(413, "too_large", "a model bundle may be at most " + LIMIT + " bytes");
+            throw new ApiError(413, "too_large", "a model bundle may be at most " + LIMIT + " bytes");
         }
         Path jar = Files.createTempFile("osprey-model-upload", ".jar");
         try {
@@ -55,7 +43,7 @@ final class ModelUploads {
                 for (int n; (n = in.read(buf)) > 0;) {
                     total += n;
                     if (total > LIMIT) {
-                        throw new Refused(413, "too_large", "a model bundle may be at most " + LIMIT + " bytes");
+                        throw new ApiError(413, "too_large", "a model bundle may be at most " + LIMIT + " bytes");
                     }
                     out.write(buf, 0, n);
                 }
@@ -66,15 +54,15 @@ final class ModelUploads {
                 Manifest m = file.getManifest();
                 var a = m == null ? null : m.getMainAttributes();
                 if (a == null || a.getValue(HEADER) == null || a.getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
-                    throw new Refused(400, "not_a_model", "not a model bundle: its manifest has no " + HEADER + " header (package models with ./osprey package-model)");
+                    throw new ApiError(400, "not_a_model", "not a model bundle: its manifest has no " + HEADER + " header (package models with ./osprey package-model)");
                 }
                 if (a.getValue(Constants.BUNDLE_ACTIVATOR) != null || file.stream().anyMatch(e -> e.getName().endsWith(".class"))) {
-                    throw new Refused(400, "not_a_model", "a model bundle has no code; this jar has classes: install it through the web console's bundle page");
+                    throw new ApiError(400, "not_a_model", "a model bundle has no code; this jar has classes: install it through the web console's bundle page");
                 }
                 name = a.getValue(Constants.BUNDLE_SYMBOLICNAME).split(";")[0].strip();
                 version = Version.parseVersion(a.getValue(Constants.BUNDLE_VERSION));
             } catch (IOException | IllegalArgumentException e) {
-                throw new Refused(400, "not_a_model", "not a jar with a readable manifest: " + e.getMessage());
+                throw new ApiError(400, "not_a_model", "not a jar with a readable manifest: " + e.getMessage());
             }
             try (InputStream bytes = Files.newInputStream(jar)) {
                 Bundle installed = null;
@@ -91,7 +79,7 @@ final class ModelUploads {
                 installed.start();
                 return installed;
             } catch (BundleException e) {
-                throw new Refused(400, "not_installed", "the bundle could not be installed: " + e.getMessage());
+                throw new ApiError(400, "not_installed", "the bundle could not be installed: " + e.getMessage());
             }
         } finally {
             Files.deleteIfExists(jar);

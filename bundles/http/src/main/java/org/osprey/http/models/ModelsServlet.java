@@ -24,6 +24,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 import org.osprey.api.vision.ModelCatalog;
 import org.osprey.api.vision.ModelRecord;
 import org.osprey.http.auth.AdminContext;
+import org.osprey.http.errors.ApiError;
 import org.osprey.http.errors.JsonErrorPages;
 
 import com.google.gson.Gson;
@@ -82,8 +83,8 @@ public class ModelsServlet extends HttpServlet {
         try {
             Bundle b = ModelUploads.install(context, req);
             write(resp, 201, Map.of("bundleId", b.getBundleId(), "symbolicName", b.getSymbolicName(), "version", b.getVersion().toString()));
-        } catch (ModelUploads.Refused e) {
-            JsonErrorPages.send(resp, e.status, e.code, e.getMessage());
+        } catch (ApiError e) {
+            JsonErrorPages.send(resp, e);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+import org.osprey.http.errors.ApiError;
 
 import com.sun.net.httpserver.HttpServer;
 
