@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -70,31 +69,13 @@ public class CameraServlet extends HttpServlet {
     private record Picture(long sequence, java.time.Instant captured, boolean annotate, int width, byte[] jpeg) {
     }
 
-    private final transient List<CameraPipeline> pipelines = new CopyOnWriteArrayList<>();
-    private final transient Map<String, Picture> lastPictures = new ConcurrentHashMap<>();
-    private transient volatile FrameRenderer renderer;
-    private volatile boolean open = true;
-
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addPipeline(CameraPipeline p) {
-        pipelines.add(p);
-    }
-
-    void removePipeline(CameraPipeline p) {
-        pipelines.remove(p);
-        // kept: the same camera's next pipeline (after a configuration change) shows it until its first frame
-    }
-
+    private transient volatile List<CameraPipeline> pipelines;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void setRenderer(FrameRenderer r) {
-        renderer = r;
-    }
-
-    void unsetRenderer(FrameRenderer r) {
-        if (renderer == r) {
-            renderer = null;
-        }
-    }
+    private transient volatile FrameRenderer renderer;
+    /** The last picture made per camera and options; kept when a pipeline goes, so its successor (after a configuration change) shows it until its first frame. */
+    private final transient Map<String, Picture> lastPictures = new ConcurrentHashMap<>();
+    private volatile boolean open = true;
 
     @Deactivate
     void deactivate() {

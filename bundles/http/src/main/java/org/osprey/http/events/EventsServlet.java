@@ -58,6 +58,7 @@ public class EventsServlet extends HttpServlet implements VisionEventListener {
     private final transient ArrayDeque<VisionEvent> recent = new ArrayDeque<>();
     private final transient Set<BlockingQueue<VisionEvent>> streams = new CopyOnWriteArraySet<>();
     private volatile boolean open = true;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile SnapshotStore snapshots;
 
     @Override
@@ -72,17 +73,6 @@ public class EventsServlet extends HttpServlet implements VisionEventListener {
             while (!q.offer(event)) {
                 q.poll();
             }
-        }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void setSnapshots(SnapshotStore s) {
-        snapshots = s;
-    }
-
-    void unsetSnapshots(SnapshotStore s) {
-        if (snapshots == s) {
-            snapshots = null;
         }
     }
 

@@ -59,6 +59,7 @@ public class SnapshotKeeper implements SnapshotStore {
     /** By event id, oldest first; guarded by itself. */
     private final LinkedHashMap<String, Kept> kept = new LinkedHashMap<>();
     private long totalBytes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile FrameRenderer renderer;
     private volatile String lastFailure;
 
@@ -89,15 +90,9 @@ public class SnapshotKeeper implements SnapshotStore {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /** The picture maker; set by the tests, which have no framework. */
     void setRenderer(FrameRenderer r) {
         renderer = r;
-    }
-
-    void unsetRenderer(FrameRenderer r) {
-        if (renderer == r) {
-            renderer = null;
-        }
     }
 
     /**
