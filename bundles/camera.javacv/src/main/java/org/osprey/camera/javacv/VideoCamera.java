@@ -3,6 +3,7 @@ package org.osprey.camera.javacv;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -21,6 +22,7 @@ import org.osprey.api.camera.FrameSource;
 import org.osprey.api.camera.PixelFormat;
 import org.osprey.api.camera.SourceState;
 import org.osprey.api.camera.SourceStatus;
+import org.osprey.api.config.ConfigLists;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,8 @@ public class VideoCamera implements FrameSource {
     private volatile boolean running = true;
     private volatile boolean ended;
     private volatile SourceStatus status;
+    private volatile long lastFrameNanos = System.nanoTime();
+    private volatile long stallNanos = Long.MAX_VALUE;
 
     @Activate
     public VideoCamera(VideoCameraConfiguration config) {
@@ -73,7 +77,14 @@ public class VideoCamera implements FrameSource {
 
     @Override
     public SourceStatus status() {
-        return status;
+        SourceStatus s = status;
+        long quiet = System.nanoTime() - lastFrameNanos;
+        if (s.state() == SourceState.STREAMING && quiet > stallNanos) {
+            // said at once, also while FFmpeg is still blocked in a read its I/O timeout will end
+            return new SourceStatus(SourceState.STALLED, String.format(java.util.Locale.ROOT, "no new frame for %.0f s; reopening %s", quiet / 1e9,
+                    config.source()), s.framesDelivered(), s.since());
+        }
+        return s;
     }
 
     @Override
@@ -99,17 +110,30 @@ public class VideoCamera implements FrameSource {
 
     private void read() {
         long backoff = 0;
+        boolean opened = false;
+        long longestWait = 0;
         while (running) {
+            opened = false;
             try (FFmpegFrameGrabber grabber = open()) {
                 grabber.start();
+                opened = true;
                 backoff = 0;
                 double rate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : 25;
                 if (status.state() != SourceState.STREAMING) {
                     LOG.info("camera {}: {} open ({}x{}, {} fps)", id, config.source(), grabber.getImageWidth(), grabber.getImageHeight(), rate);
                 }
-                long started = System.nanoTime(), played = 0;
+                stallNanos = stallNanos(rate);
+                lastFrameNanos = System.nanoTime();
+                long started = System.nanoTime(), played = 0, lastTimestamp = Long.MIN_VALUE;
                 org.bytedeco.javacv.Frame f;
-                while (running && (f = grabber.grabImage()) != null) {
+                longestWait = 0;
+                for (long asked = System.nanoTime(); running && (f = grabber.grabImage()) != null; asked = System.nanoTime()) {
+                    // a read that waited the stall time out may still hand over the last frame FFmpeg held
+                    longestWait = Math.max(longestWait, System.nanoTime() - asked);
+                    if (!file && grabber.getTimestamp() == lastTimestamp && lastTimestamp > 0) {
+                        continue; // the same picture again (a stream that stopped): never passed on as new
+                    }
+                    lastTimestamp = grabber.getTimestamp();
                     publish(f);
                     if (file) {
                         // a file plays in real time, not as fast as it can be decoded
@@ -136,10 +160,22 @@ public class VideoCamera implements FrameSource {
                     return;
                 }
                 backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-                if (status.state() != SourceState.RECONNECTING) {
-                    LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), e.getMessage());
+                long quiet = System.nanoTime() - lastFrameNanos;
+                if (status.state() == SourceState.STALLED || opened && Math.max(quiet, longestWait) >= stallNanos * 9 / 10) {
+                    // open, then nothing for the stall time (FFmpeg's read timed out at it): stalled, and it stays
+                    // stalled, opened again and again, until a frame comes
+                    String why = String.format(java.util.Locale.ROOT, "no new frame for %.0f s; reopening %s%s", Math.max(quiet, longestWait) / 1e9, config.source(),
+                            opened ? "" : " (" + e.getMessage() + ")");
+                    if (status.state() != SourceState.STALLED) {
+                        LOG.warn("camera {}: {}", id, why);
+                    }
+                    status = new SourceStatus(SourceState.STALLED, why, status.framesDelivered(), Instant.now());
+                } else {
+                    if (status.state() != SourceState.RECONNECTING) {
+                        LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), e.getMessage());
+                    }
+                    status = new SourceStatus(SourceState.RECONNECTING, config.source() + ": " + e.getMessage(), status.framesDelivered(), Instant.now());
                 }
-                status = new SourceStatus(SourceState.RECONNECTING, config.source() + ": " + e.getMessage(), status.framesDelivered(), Instant.now());
                 try {
                     Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
                 } catch (InterruptedException ie) {
@@ -162,14 +198,27 @@ public class VideoCamera implements FrameSource {
             g.setFrameRate(config.fps());
         }
         g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        g.setTimeout(5_000_000);
-        for (String kv : config.options()) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        if (config.source().contains("://")) {
+            // a network read that waits longer than a stall ends in an error, and the stream is opened again
+            String micros = Long.toString(TimeUnit.NANOSECONDS.toMicros(stallNanos(config.fps() > 0 ? config.fps() : 25)));
+            options.put("rw_timeout", micros);
+            options.put("timeout", micros);
+        }
+        for (String kv : ConfigLists.entries(config.options())) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                g.setOption(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+                options.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
             }
         }
+        options.forEach(g::setOption);
         return g;
+    }
+
+    /** The configured stall, or the larger of 5 s and 10 frame intervals. */
+    private long stallNanos(double rate) {
+        double seconds = config.stallSeconds() > 0 ? config.stallSeconds() : Math.max(5, 10 / rate);
+        return (long) (seconds * 1e9);
     }
 
     /** Copies the grabber's frame (its buffer is reused for the next one) and makes it the newest. */
@@ -180,6 +229,7 @@ public class VideoCamera implements FrameSource {
         src.get(pixels, 0, Math.min(pixels.length, src.remaining()));
         lock.lock();
         try {
+            lastFrameNanos = System.nanoTime();
             latest = Frame.raw(id, sequence++, Instant.now(), PixelFormat.BGR24, f.imageWidth, f.imageHeight, f.imageStride, ByteBuffer.wrap(pixels));
             SourceStatus s = status;
             status = new SourceStatus(SourceState.STREAMING, config.source(), s.framesDelivered() + 1,

@@ -27,6 +27,10 @@ public @interface VideoCameraConfiguration {
     @AttributeDefinition(name = "Loop", description = "play a video file again from the start when it ends; otherwise the camera ends")
     boolean loop() default true;
 
+    @AttributeDefinition(name = "Stall (seconds)", min = "0", description = "a stream open but without a new frame for this long is stalled: "
+            + "closed and opened again (FFmpeg's I/O timeouts are set to it); 0: the larger of 5 s and 10 frame intervals")
+    double stallSeconds() default 0;
+
     @AttributeDefinition(name = "FFmpeg options", description = "key=value options for FFmpeg, e.g. rtsp_transport=tcp")
     String[] options() default {};
 }

@@ -38,8 +38,12 @@ public class VideoCameraTest {
     public TemporaryFolder tmp = new TemporaryFolder();
 
     private static VideoCameraConfiguration config(String source, String format, boolean loop) {
+        return config(source, format, loop, 0);
+    }
+
+    private static VideoCameraConfiguration config(String source, String format, boolean loop, double stallSeconds) {
         Map<String, Object> v = new HashMap<>(Map.of("camera_id", "cam", "source", source, "format", format, "width", 0, "height", 0,
-                "fps", 0.0, "loop", loop, "options", new String[0]));
+                "fps", 0.0, "loop", loop, "options", new String[0], "stallSeconds", stallSeconds));
         return (VideoCameraConfiguration) Proxy.newProxyInstance(VideoCameraConfiguration.class.getClassLoader(),
                 new Class<?>[] {VideoCameraConfiguration.class}, (p, m, a) -> v.get(m.getName()));
     }
@@ -121,14 +125,68 @@ public class VideoCameraTest {
         }
     }
 
-    /** multipart/x-mixed-replace, the way IP cameras serve MJPEG: one JPEG part every 50 ms. */
+    /**
+     * A stream that freezes instead of failing (a relay whose publisher died): the connection stays open and
+     * nothing more comes. The camera says it is stalled within its stall time, never hands the last frame
+     * out again as new, and streams again once pictures come back.
+     */
+    @Test
+    public void aStreamThatFreezesIsStalledAndOpenedAgain() throws Exception {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(picture(5), "jpg", jpeg);
+        java.util.concurrent.atomic.AtomicBoolean frozen = new java.util.concurrent.atomic.AtomicBoolean();
+        HttpServer server = mjpeg(0, jpeg.toByteArray(), frozen);
+        VideoCamera camera = new VideoCamera(config("http://localhost:" + server.getAddress().getPort() + "/stream", "mjpeg", true, 2));
+        try {
+            assertNotNull(camera.nextFrame(15, TimeUnit.SECONDS));
+            frozen.set(true);
+            long frozenAt = System.nanoTime();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (camera.status().state() != SourceState.STALLED && System.currentTimeMillis() < deadline) {
+                camera.nextFrame(100, TimeUnit.MILLISECONDS);
+            }
+            assertEquals(camera.status().message(), SourceState.STALLED, camera.status().state());
+            double seconds = (System.nanoTime() - frozenAt) / 1e9;
+            assertTrue("stalled after " + seconds + " s, the stall time is 2 s", seconds < 4);
+            // while it is frozen nothing is handed out as new, beyond the last part FFmpeg held when its read timed out
+            int whileFrozen = 0;
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3); System.nanoTime() < end;) {
+                if (camera.nextFrame(100, TimeUnit.MILLISECONDS) != null) {
+                    whileFrozen++;
+                }
+            }
+            assertTrue("frames handed out while frozen: " + whileFrozen, whileFrozen <= 1);
+            assertEquals(camera.status().message(), SourceState.STALLED, camera.status().state());
+            frozen.set(false);
+            deadline = System.currentTimeMillis() + 30_000;
+            Frame back = null;
+            while (back == null && System.currentTimeMillis() < deadline) {
+                back = camera.nextFrame(200, TimeUnit.MILLISECONDS);
+            }
+            assertNotNull("frames again once the stream moves again", back);
+            assertEquals(SourceState.STREAMING, camera.status().state());
+        } finally {
+            camera.deactivate();
+            server.stop(0);
+        }
+    }
+
     private static HttpServer mjpeg(int port, byte[] jpeg) throws Exception {
+        return mjpeg(port, jpeg, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    /** multipart/x-mixed-replace, the way IP cameras serve MJPEG: one JPEG part every 50 ms, none while frozen (the connection kept open). */
+    private static HttpServer mjpeg(int port, byte[] jpeg, java.util.concurrent.atomic.AtomicBoolean frozen) throws Exception {
         HttpServer s = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         s.createContext("/stream", ex -> {
             ex.getResponseHeaders().add("Content-Type", "multipart/x-mixed-replace; boundary=frame");
             ex.sendResponseHeaders(200, 0);
             try (OutputStream out = ex.getResponseBody()) {
                 while (true) {
+                    if (frozen.get()) {
+                        Thread.sleep(50);
+                        continue;
+                    }
                     out.write(("--frame\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(jpeg);
                     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
