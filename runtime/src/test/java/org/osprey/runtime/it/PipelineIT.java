@@ -156,6 +156,42 @@ public class PipelineIT extends OspreyTestSupport {
         }
     }
 
+    /**
+     * A pipeline slower than its camera by configuration: the frames it leaves out are skipped, not dropped
+     * (the model has time to spare), and the latency from capture to events is measured.
+     */
+    @Test
+    public void framesLeftOutByTheRateAreSkippedNotDropped() throws Exception {
+        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.files", "?");
+        Hashtable<String, Object> c = new Hashtable<>();
+        c.put("camera.id", "paced");
+        c.put("path", "testpattern");
+        c.put("fps", 20.0);
+        camera.update(c);
+        Configuration pipeline = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("camera", "paced");
+        p.put("model", "blazeface");
+        p.put("fps", 4.0);
+        pipeline.update(p);
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while ((pipeline("paced") == null || pipeline("paced").framesProcessed() < 12) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            PipelineStatus s = pipeline("paced");
+            assertTrue("frames processed: " + s, s.framesProcessed() >= 12);
+            // about 4 of every 5 camera frames are left out by the rate; the model (a few ms) is never the reason
+            assertTrue("skipped: " + s, s.framesSkipped() >= 2 * s.framesProcessed());
+            assertTrue("dropped: " + s, s.framesDropped() * 10 <= s.framesSkipped());
+            assertTrue("latency measured: " + s, s.latencyP50Millis() > 0 && s.latencyP99Millis() >= s.latencyP50Millis());
+        } finally {
+            pipeline.delete();
+            camera.delete();
+        }
+    }
+
     /** The least heap in use after a collection, over a few seconds (one collection alone is noisy). */
     private static long usedHeapAfterGc() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();

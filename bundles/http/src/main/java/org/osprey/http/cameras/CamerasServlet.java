@@ -57,7 +57,7 @@ public class CamerasServlet extends HttpServlet {
 
     /** {@code zones} as configured; {@code editable} false when a deploy-folder file configures the pipeline. */
     record Pipeline(String state, double targetFps, double fps, long framesProcessed, long framesDropped, long errors, String model,
-            String modelVersion, Map<String, Double> stageMillis, List<String> zones, boolean editable) {
+            String modelVersion, Map<String, Double> stageMillis, List<String> zones, boolean editable, long framesSkipped, Map<String, Double> latencyMillis) {
     }
 
     private final transient List<FrameSource> sources = new CopyOnWriteArrayList<>();
@@ -127,7 +127,8 @@ public class CamerasServlet extends HttpServlet {
             List<String> zones = props != null && props.get("zones") instanceof String[] z ? ConfigLists.entries(z) : List.of();
             boolean editable = props != null && props.get(PipelineConfigurations.FROM_FILE) == null;
             Pipeline pipeline = new Pipeline(st.state(), st.targetFps(), round(st.fps()), st.framesProcessed(), st.framesDropped(), st.errors(),
-                    st.modelName(), st.modelVersion(), rounded(st.stageMillis()), zones, editable);
+                    st.modelName(), st.modelVersion(), rounded(st.stageMillis()), zones, editable, st.framesSkipped(),
+                    rounded(Map.of("p50", st.latencyP50Millis(), "p99", st.latencyP99Millis())));
             Camera c = cameras.get(p.cameraId());
             cameras.put(p.cameraId(), c == null ? new Camera(p.cameraId(), "absent", "no camera with this id is installed", 0, pipeline)
                     : new Camera(c.id(), c.state(), c.message(), c.framesDelivered(), pipeline));

@@ -84,7 +84,13 @@ public class MetricsServlet extends HttpServlet {
             String camera = p.cameraId();
             text.gauge("osprey_pipeline_fps", "frames processed per second, recently", s.fps(), "camera", camera);
             text.counter("osprey_pipeline_frames_processed_total", "frames run through the model", s.framesProcessed(), "camera", camera);
-            text.counter("osprey_pipeline_frames_dropped_total", "frames the pipeline was too slow to take", s.framesDropped(), "camera", camera);
+            text.counter("osprey_pipeline_frames_dropped_total", "frames the pipeline could not take, busy with the model", s.framesDropped(), "camera",
+                    camera);
+            text.counter("osprey_pipeline_frames_skipped_total", "frames left out as the pipeline's rate asks", s.framesSkipped(), "camera", camera);
+            text.gauge("osprey_pipeline_latency_milliseconds", "capture to events dispatched, over the recent frames", s.latencyP50Millis(), "camera",
+                    camera, "quantile", "0.5");
+            text.gauge("osprey_pipeline_latency_milliseconds", "capture to events dispatched, over the recent frames", s.latencyP99Millis(), "camera",
+                    camera, "quantile", "0.99");
             text.counter("osprey_pipeline_errors_total", "frames the model failed on", s.errors(), "camera", camera);
             s.stageMillis().forEach((stage, ms) -> text.gauge("osprey_pipeline_stage_milliseconds", "recent mean time per stage", ms, "camera",
                     camera, "stage", stage));

@@ -63,7 +63,8 @@ public class PipelineRunner implements CameraPipeline {
     private final Thread loop;
     private final Stages stages = new Stages();
     private final AtomicLong processed = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final FrameAccounting frames = new FrameAccounting();
+    private final LatencyWindow latencies = new LatencyWindow();
     private final AtomicLong errors = new AtomicLong();
     private volatile String state = "starting";
     private volatile Model lastModel;
@@ -129,6 +130,7 @@ public class PipelineRunner implements CameraPipeline {
     private void run() {
         long period = (long) (TimeUnit.SECONDS.toNanos(1) / fps);
         long lastSequence = -1;
+        long busy = 0, idleSince = System.nanoTime();
         while (running) {
             long start = System.nanoTime();
             try {
@@ -151,8 +153,8 @@ public class PipelineRunner implements CameraPipeline {
                 if (frame == null) {
                     continue;
                 }
-                if (lastSequence >= 0 && frame.sequence() > lastSequence + 1) {
-                    dropped.addAndGet(frame.sequence() - lastSequence - 1);
+                if (lastSequence >= 0) {
+                    frames.missed(frame.sequence() - lastSequence - 1, busy, captured - idleSince);
                 }
                 lastSequence = frame.sequence();
                 state = "running";
@@ -167,10 +169,13 @@ public class PipelineRunner implements CameraPipeline {
                         snapshots.keep(e, seen);
                         dispatcher.publish(e);
                     }
+                    latencies.record(java.time.Duration.between(frame.capturedAt(), Instant.now()).toNanos());
                 } catch (InferenceException e) {
                     errors.incrementAndGet();
                     LOG.warn("camera {}: frame {} not processed: {}", cameraId, frame.sequence(), e.getMessage());
                 }
+                idleSince = System.nanoTime();
+                busy = idleSince - captured;
             } catch (CameraException e) {
                 state = "camera failed: " + e.getMessage();
                 sleepQuietly(1000);
@@ -208,7 +213,8 @@ public class PipelineRunner implements CameraPipeline {
         Model m = lastModel;
         FrameSource c = lastCamera;
         return new PipelineStatus(invalid != null ? invalid : running ? state : "stopped", c == null ? null : c.status(), fps, stages.fps(), processed.get(),
-                dropped.get(), errors.get(), m == null ? null : m.info().name(), m == null ? null : m.info().version(), stages.means());
+                frames.dropped(), errors.get(), m == null ? null : m.info().name(), m == null ? null : m.info().version(), stages.means(),
+                frames.skipped(), latencies.percentileMillis(0.5), latencies.percentileMillis(0.99));
     }
 
     @Override

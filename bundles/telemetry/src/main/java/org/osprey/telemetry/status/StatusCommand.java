@@ -106,6 +106,8 @@ public class StatusCommand implements GatewayCommand {
             c.put("fps", Math.round(s.fps() * 100) / 100.0);
             c.put("framesProcessed", s.framesProcessed());
             c.put("framesDropped", s.framesDropped());
+            c.put("framesSkipped", s.framesSkipped());
+            c.put("latencyMillis", Map.of("p50", Math.round(s.latencyP50Millis() * 10) / 10.0, "p99", Math.round(s.latencyP99Millis() * 10) / 10.0));
             c.put("errors", s.errors());
             cameras.put(p.cameraId(), c);
         }
