@@ -461,6 +461,12 @@ public class PipelineIT extends OspreyTestSupport {
             Thread.sleep(100);
         }
         assertEquals(SourceState.RECONNECTING, pipeline("door").camera().state());
+        // nothing new comes: the pipeline's rate falls to 0 instead of staying at the last one
+        deadline = System.currentTimeMillis() + 15_000;
+        while (pipeline("door").fps() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(pipeline("door").toString(), 0.0, pipeline("door").fps(), 0);
         long before = pipeline("door").framesProcessed();
         door = serve("/it/door.jpg", jpeg.toByteArray());
         deadline = System.currentTimeMillis() + 30_000;
@@ -468,6 +474,11 @@ public class PipelineIT extends OspreyTestSupport {
             Thread.sleep(100);
         }
         assertTrue("frames flow again", pipeline("door").framesProcessed() > before);
+        deadline = System.currentTimeMillis() + 15_000;
+        while (pipeline("door").fps() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue("a rate again: " + pipeline("door"), pipeline("door").fps() > 0);
         assertEquals(SourceState.STREAMING, pipeline("door").camera().state());
         door.unregister();
         camera.delete();

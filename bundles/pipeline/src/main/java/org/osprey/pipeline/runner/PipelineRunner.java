@@ -210,9 +210,11 @@ public class PipelineRunner implements CameraPipeline {
 
     @Override
     public PipelineStatus status() {
+        // nothing new for three frame intervals (two seconds at least): the rate is 0, not the last one seen
+        long quiet = Math.max(TimeUnit.SECONDS.toNanos(2), (long) (3e9 / fps));
         Model m = lastModel;
         FrameSource c = lastCamera;
-        return new PipelineStatus(invalid != null ? invalid : running ? state : "stopped", c == null ? null : c.status(), fps, stages.fps(), processed.get(),
+        return new PipelineStatus(invalid != null ? invalid : running ? state : "stopped", c == null ? null : c.status(), fps, stages.fps(quiet), processed.get(),
                 frames.dropped(), errors.get(), m == null ? null : m.info().name(), m == null ? null : m.info().version(), stages.means(),
                 frames.skipped(), latencies.percentileMillis(0.5), latencies.percentileMillis(0.99));
     }
@@ -257,8 +259,9 @@ public class PipelineRunner implements CameraPipeline {
             return mean == 0 ? value : mean * 0.9 + value * 0.1;
         }
 
-        synchronized double fps() {
-            return rate;
+        /** The recent rate; 0 once nothing new has been processed for longer than {@code quietNanos} (a stalled or absent camera). */
+        synchronized double fps(long quietNanos) {
+            return lastNanos == 0 || System.nanoTime() - lastNanos > quietNanos ? 0 : rate;
         }
 
         synchronized Map<String, Double> means() {
