@@ -118,19 +118,8 @@ public class PipelineIT extends OspreyTestSupport {
      */
     @Test
     public void aCameraFasterThanTheModelDropsFramesWithFlatMemory() throws Exception {
-        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
-        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.files", "?");
-        Hashtable<String, Object> c = new Hashtable<>();
-        c.put("camera.id", "fast");
-        c.put("path", "testpattern");
-        c.put("fps", 2000.0);
-        camera.update(c);
-        Configuration pipeline = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("camera", "fast");
-        p.put("model", "blazeface");
-        p.put("fps", 1000.0);
-        pipeline.update(p);
+        Configuration[] configured = testPattern("fast", 2000.0, 1000.0);
+        Configuration camera = configured[0], pipeline = configured[1];
         try {
             long deadline = System.currentTimeMillis() + 20_000;
             while ((pipeline("fast") == null || pipeline("fast").framesProcessed() < 50) && System.currentTimeMillis() < deadline) {
@@ -162,19 +151,8 @@ public class PipelineIT extends OspreyTestSupport {
      */
     @Test
     public void framesLeftOutByTheRateAreSkippedNotDropped() throws Exception {
-        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
-        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.files", "?");
-        Hashtable<String, Object> c = new Hashtable<>();
-        c.put("camera.id", "paced");
-        c.put("path", "testpattern");
-        c.put("fps", 20.0);
-        camera.update(c);
-        Configuration pipeline = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("camera", "paced");
-        p.put("model", "blazeface");
-        p.put("fps", 4.0);
-        pipeline.update(p);
+        Configuration[] configured = testPattern("paced", 20.0, 4.0);
+        Configuration camera = configured[0], pipeline = configured[1];
         try {
             long deadline = System.currentTimeMillis() + 30_000;
             while ((pipeline("paced") == null || pipeline("paced").framesProcessed() < 12) && System.currentTimeMillis() < deadline) {
@@ -190,6 +168,24 @@ public class PipelineIT extends OspreyTestSupport {
             pipeline.delete();
             camera.delete();
         }
+    }
+
+    /** A test-pattern camera at a rate and a BlazeFace pipeline watching it at another: the camera's and the pipeline's configurations. */
+    private Configuration[] testPattern(String id, double cameraFps, double pipelineFps) throws java.io.IOException {
+        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.files", "?");
+        Hashtable<String, Object> c = new Hashtable<>();
+        c.put("camera.id", id);
+        c.put("path", "testpattern");
+        c.put("fps", cameraFps);
+        camera.update(c);
+        Configuration pipeline = admin.createFactoryConfiguration("org.osprey.pipeline", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("camera", id);
+        p.put("model", "blazeface");
+        p.put("fps", pipelineFps);
+        pipeline.update(p);
+        return new Configuration[] {camera, pipeline};
     }
 
     /** The least heap in use after a collection, over a few seconds (one collection alone is noisy). */

@@ -3,8 +3,8 @@ package org.osprey.http.cameras;
 import java.io.IOException;
 import java.io.Reader;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import org.osprey.http.errors.JsonErrorPages;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServletResponse;
 /** Small JSON requests and answers of the admin routes. */
 final class AdminJson {
 
-    static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
     /** Admin requests are forms, not uploads. */
     private static final int LIMIT = 64 * 1024;
 
@@ -40,10 +39,6 @@ final class AdminJson {
     }
 
     static void write(HttpServletResponse resp, int status, Object body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
-        resp.getWriter().write(GSON.toJson(body));
+        JsonErrorPages.writeJson(resp, status, body);
     }
 }

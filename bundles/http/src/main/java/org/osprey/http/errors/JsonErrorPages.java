@@ -71,15 +71,20 @@ public final class JsonErrorPages {
 
     /** An error answer in Osprey's JSON shape, for any servlet of the bundle. */
     public static void send(HttpServletResponse resp, int status, String code, String error) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("success", false);
         json.put("code", code);
         json.put("error", error);
-        resp.getWriter().write(GSON.toJson(json));
+        writeJson(resp, status, json);
+    }
+
+    /** A JSON answer that no cache keeps, the way every route of the bundle answers. */
+    public static void writeJson(HttpServletResponse resp, int status, Object body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.getWriter().write(GSON.toJson(body));
     }
 
     /** Errors of the default context. */
