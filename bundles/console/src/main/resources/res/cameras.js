@@ -9,7 +9,7 @@ const model = document.getElementById('osprey-camera-model');
 async function list() {
     const cameras = (await api('/cameras')).cameras;
     body.replaceChildren(...cameras.map(c => el('tr', { 'data-camera': c.id, 'data-state': c.state },
-        el('td', {}, c.id), el('td', { className: c.message ? 'error' : '' }, c.state + (c.message ? ': ' + c.message : '')),
+        el('td', {}, c.id), el('td', { className: c.state !== 'streaming' ? 'error' : '' }, c.state + (c.message ? ': ' + c.message : '')),
         el('td', {}, c.framesDelivered),
         el('td', { className: c.pipeline && c.pipeline.state.startsWith('invalid') ? 'error' : '' }, c.pipeline ? c.pipeline.state : 'none'),
         el('td', {}, c.pipeline ? `${c.pipeline.model || '-'} ${c.pipeline.modelVersion || ''}` : ''),
