@@ -157,8 +157,15 @@ public class ConsoleIT {
         screenshot("live-view");
 
         // draw a zone over most of the picture: click four corners, name it, save
-        card.findElement(By.cssSelector(".edit-zones")).click();
-        card.findElement(By.cssSelector(".zone-name")).sendKeys("hall");
+        // the button is enabled once the camera list says the pipeline is editable; a click while the figures
+        // above it reflow can miss it, as a user's can: clicked again until the editor opens
+        WebElement edit = card.findElement(By.cssSelector(".edit-zones"));
+        WebElement zoneName = card.findElement(By.cssSelector(".zone-name"));
+        waiting(20).until(d -> {
+            if (!zoneName.isDisplayed() && edit.isDisplayed() && edit.isEnabled()) edit.click();
+            return zoneName.isDisplayed();
+        });
+        zoneName.sendKeys("hall");
         // the picture holds still while editing: measured once it has finished loading
         WebElement img = card.findElement(By.cssSelector("img.live"));
         waiting(5).until(d -> (Boolean) js("return arguments[0].complete", img));
