@@ -13,6 +13,10 @@ import java.util.Objects;
  * <p>
  * <b>Size.</b> Raw frames always know their width and height. Encoded frames ({@link PixelFormat#JPEG}
  * etc.) may not: their width and height are 0 until a decoder has looked at them.
+ * <p>
+ * <b>Planes.</b> A frame of a {@linkplain PixelFormat#isPlanar() planar} format (what video decoders
+ * produce) has one buffer and stride per plane, so a camera can hand over its decoder's picture as it is;
+ * {@link #data()} and {@link #stride()} are then those of the first (luma) plane.
  */
 public final class Frame {
 
@@ -22,19 +26,22 @@ public final class Frame {
     private final PixelFormat format;
     private final int width;
     private final int height;
-    private final int stride;
-    private final ByteBuffer data;
+    private final int[] strides;
+    private final ByteBuffer[] planes;
 
     private Frame(String cameraId, long sequence, Instant capturedAt, PixelFormat format, int width,
-            int height, int stride, ByteBuffer data) {
+            int height, int[] strides, ByteBuffer[] planes) {
         this.cameraId = Objects.requireNonNull(cameraId, "cameraId");
         this.capturedAt = Objects.requireNonNull(capturedAt, "capturedAt");
         this.format = Objects.requireNonNull(format, "format");
         this.sequence = sequence;
         this.width = width;
         this.height = height;
-        this.stride = stride;
-        this.data = Objects.requireNonNull(data, "data").asReadOnlyBuffer();
+        this.strides = strides.clone();
+        this.planes = new ByteBuffer[planes.length];
+        for (int i = 0; i < planes.length; i++) {
+            this.planes[i] = Objects.requireNonNull(planes[i], "plane " + i).asReadOnlyBuffer();
+        }
     }
 
     /**
@@ -48,8 +55,8 @@ public final class Frame {
     public static Frame raw(String cameraId, long sequence, Instant capturedAt, PixelFormat format,
             int width, int height, int stride, ByteBuffer pixels) {
         Objects.requireNonNull(format, "format");
-        if (format.isEncoded()) {
-            throw new IllegalArgumentException(format + " is an encoded format; use Frame.encoded");
+        if (format.isEncoded() || format.isPlanar()) {
+            throw new IllegalArgumentException(format + " is " + (format.isEncoded() ? "an encoded format; use Frame.encoded" : "a planar format; use Frame.planar"));
         }
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive, was " + width + "x" + height);
@@ -63,7 +70,47 @@ public final class Frame {
             throw new IllegalArgumentException("a " + width + "x" + height + " " + format + " frame needs "
                     + needed + " bytes, the buffer has " + pixels.remaining());
         }
-        return new Frame(cameraId, sequence, capturedAt, format, width, height, stride, pixels);
+        return new Frame(cameraId, sequence, capturedAt, format, width, height, new int[] {stride}, new ByteBuffer[] {pixels});
+    }
+
+    /**
+     * A raw frame in a planar format, as a video decoder gives it: each plane in a buffer of its own (or
+     * views of one buffer), with its own stride.
+     *
+     * @param strides bytes from one row of a plane to the next, per plane
+     * @param planes  the planes, in the order the format names them; each holds at least
+     *                {@code stride * rows} bytes
+     * @throws IllegalArgumentException if the format is not planar, a size is not positive, or the counts,
+     *                                  strides or buffers do not fit the format's planes
+     * @since 1.2
+     */
+    public static Frame planar(String cameraId, long sequence, Instant capturedAt, PixelFormat format,
+            int width, int height, int[] strides, ByteBuffer[] planes) {
+        Objects.requireNonNull(format, "format");
+        if (!format.isPlanar()) {
+            throw new IllegalArgumentException(format + " is not a planar format; use Frame.raw or Frame.encoded");
+        }
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("frame size must be positive, was " + width + "x" + height);
+        }
+        if (strides.length != format.planes() || planes.length != format.planes()) {
+            throw new IllegalArgumentException("a " + format + " frame has " + format.planes() + " planes, was given "
+                    + planes.length + " buffers and " + strides.length + " strides");
+        }
+        int chromaWidth = (width + 1) / 2, chromaRows = (height + 1) / 2;
+        for (int i = 0; i < planes.length; i++) {
+            int rowBytes = i == 0 ? width : format == PixelFormat.NV12 ? chromaWidth * 2 : chromaWidth;
+            int rows = i == 0 ? height : chromaRows;
+            if (strides[i] < rowBytes) {
+                throw new IllegalArgumentException("plane " + i + "'s stride " + strides[i] + " is shorter than its row of " + rowBytes + " bytes");
+            }
+            long needed = (long) strides[i] * (rows - 1) + rowBytes;
+            if (planes[i].remaining() < needed) {
+                throw new IllegalArgumentException("plane " + i + " of a " + width + "x" + height + " " + format + " frame needs "
+                        + needed + " bytes, the buffer has " + planes[i].remaining());
+            }
+        }
+        return new Frame(cameraId, sequence, capturedAt, format, width, height, strides, planes);
     }
 
     /**
@@ -85,7 +132,7 @@ public final class Frame {
         if (width < 0 || height < 0) {
             throw new IllegalArgumentException("frame size must not be negative");
         }
-        return new Frame(cameraId, sequence, capturedAt, format, width, height, 0, bytes);
+        return new Frame(cameraId, sequence, capturedAt, format, width, height, new int[] {0}, new ByteBuffer[] {bytes});
     }
 
     /** @return the {@link FrameSource#CAMERA_ID} of the source that captured this frame */
@@ -118,22 +165,40 @@ public final class Frame {
         return height;
     }
 
-    /** @return bytes from one row to the next of a raw frame; 0 for an encoded frame */
+    /** @return bytes from one row to the next of a raw frame (its first plane's); 0 for an encoded frame */
     public int stride() {
-        return stride;
+        return strides[0];
     }
 
     /**
-     * @return a new read-only view of the frame's bytes (position 0, limit the data's length): callers
-     *         may move its position freely, the pixels are not copied
+     * @return a new read-only view of the frame's bytes (position 0, limit the data's length), the first
+     *         plane's for a planar frame: callers may move its position freely, the pixels are not copied
      */
     public ByteBuffer data() {
-        return data.duplicate();
+        return planes[0].duplicate();
+    }
+
+    /**
+     * @param index 0 to {@code format().planes() - 1}
+     * @return a new read-only view of one plane's bytes, as {@link #data()}
+     * @since 1.2
+     */
+    public ByteBuffer plane(int index) {
+        return planes[index].duplicate();
+    }
+
+    /**
+     * @param index 0 to {@code format().planes() - 1}
+     * @return bytes from one row of the plane to the next
+     * @since 1.2
+     */
+    public int stride(int index) {
+        return strides[index];
     }
 
     @Override
     public String toString() {
         return "Frame[" + cameraId + "#" + sequence + " " + format + " " + width + "x" + height + ", "
-                + data.remaining() + " bytes]";
+                + java.util.Arrays.stream(planes).mapToLong(ByteBuffer::remaining).sum() + " bytes]";
     }
 }

@@ -6,7 +6,7 @@
  * camera bundles implement this package and nothing else.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.osprey.api.camera;
 
 import org.osgi.annotation.bundle.Export;

@@ -99,7 +99,7 @@ public final class OnnxModel implements Model {
         }
         try {
             long t0 = System.nanoTime();
-            Pixels pixels = pixels(frame, ws.decode);
+            Pixels pixels = engine.images().pixels(frame, (w, h) -> DecodeTarget.forInput(w, h, spec.width(), spec.height(), spec.letterbox()), ws.decode);
             Geometry geometry = spec.uint8() ? ws.writer.write(pixels, spec, ws.memory) : ws.writer.write(pixels, spec, ws.floats);
             long t1 = System.nanoTime();
             Map<String, TensorData> outputs = run(ws, pixels.width(), pixels.height());
@@ -120,21 +120,6 @@ public final class OnnxModel implements Model {
         } finally {
             workspaces.offer(ws);
             release();
-        }
-    }
-
-    private Pixels pixels(Frame frame, DecodeBuffers buffers) throws BadImageException {
-        ByteBuffer data = frame.data();
-        switch (frame.format()) {
-            case BGR24:
-                return new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.BGR, frame.width(), frame.height());
-            case RGB24:
-                return new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.RGB, frame.width(), frame.height());
-            case GRAY8:
-                return new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.GRAY, frame.width(), frame.height());
-            default:
-                return engine.images().decode(data,
-                        (w, h) -> DecodeTarget.forInput(w, h, spec.width(), spec.height(), spec.letterbox()), buffers);
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
 
+import org.osprey.api.camera.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,27 @@ public final class ImageDecoders implements AutoCloseable {
                 "not a JPEG, PNG or BMP image (" + encoded.remaining() + " bytes starting " + head(encoded) + ")"));
         limits.check(format, ImageSize.of(format, encoded));
         return decoders.get(format).decode(encoded, target, buffers);
+    }
+
+    /**
+     * A camera's frame as pixels to read: packed frames as they are, YUV frames sampled down to the target
+     * size (never converted whole), encoded frames decoded (shrunk on load where the decoder can).
+     */
+    public Pixels pixels(Frame frame, ImageDecoder.Target target, DecodeBuffers buffers) throws BadImageException {
+        ByteBuffer data = frame.data();
+        int w = frame.width(), h = frame.height(), stride = frame.stride();
+        return switch (frame.format()) {
+            case BGR24 -> new Pixels(data.slice(), w, h, stride, ChannelOrder.BGR, w, h);
+            case RGB24 -> new Pixels(data.slice(), w, h, stride, ChannelOrder.RGB, w, h);
+            case GRAY8 -> new Pixels(data.slice(), w, h, stride, ChannelOrder.GRAY, w, h);
+            case I420, NV12 -> {
+                DecodeTarget t = target.forSize(w, h);
+                int tw = t.minWidth() > 0 ? t.minWidth() : t.minHeight() > 0 ? (int) Math.ceil((double) w * t.minHeight() / h) : w;
+                int th = t.minHeight() > 0 ? t.minHeight() : (int) Math.ceil((double) h * tw / w);
+                yield PlanarYuv.toRgb(frame, tw, th, buffers);
+            }
+            case JPEG, PNG, BMP -> decode(data, target, buffers);
+        };
     }
 
     /** libjpeg-turbo, when this machine has it: it also encodes. */

@@ -81,7 +81,8 @@ public class AnnotatedJpegRenderer implements FrameRenderer {
                 return bytes(frame.data());
             }
             // the decoded pixels live in the buffers until they are scaled into the picture
-            Pixels source = pixels(frame, maxWidth, buffers);
+            // at least as wide as wanted, so libjpeg-turbo's scaled decode (or the YUV sampling) does most of the shrinking
+            Pixels source = decoders.pixels(frame, (w, h) -> maxWidth == 0 ? DecodeTarget.FULL_SIZE : new DecodeTarget(Math.min(w, maxWidth), 0), buffers);
             int width = maxWidth == 0 ? source.width() : Math.min(maxWidth, source.width());
             int height = Math.max(1, (int) Math.round(source.height() * (double) width / source.width()));
             BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -98,17 +99,6 @@ public class AnnotatedJpegRenderer implements FrameRenderer {
                 pool.offer(buffers);
             }
         }
-    }
-
-    private Pixels pixels(Frame frame, int maxWidth, DecodeBuffers buffers) throws BadImageException {
-        ByteBuffer data = frame.data();
-        return switch (frame.format()) {
-            case BGR24 -> new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.BGR, frame.width(), frame.height());
-            case RGB24 -> new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.RGB, frame.width(), frame.height());
-            case GRAY8 -> new Pixels(data.slice(), frame.width(), frame.height(), frame.stride(), ChannelOrder.GRAY, frame.width(), frame.height());
-            // at least as wide as wanted, so libjpeg-turbo's scaled decode does most of the shrinking
-            default -> decoders.decode(data, (w, h) -> maxWidth == 0 ? DecodeTarget.FULL_SIZE : new DecodeTarget(Math.min(w, maxWidth), 0), buffers);
-        };
     }
 
     private byte[] encode(BufferedImage canvas, byte[] bgr, int quality) {

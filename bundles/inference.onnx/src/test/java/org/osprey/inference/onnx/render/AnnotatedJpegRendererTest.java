@@ -92,6 +92,29 @@ public class AnnotatedJpegRendererTest {
     }
 
     @Test
+    public void aVideoDecodersYuvFrameIsSampledDownAndDrawnOn() throws Exception {
+        // 1920x1080 I420 in a pure red (BT.601 limited: Y 81, U 90, V 240), with padded rows
+        int w = 1920, h = 1080, lumaStride = 1984, chromaStride = 1024;
+        ByteBuffer y = ByteBuffer.allocateDirect(lumaStride * h), u = ByteBuffer.allocateDirect(chromaStride * h / 2), v = ByteBuffer.allocateDirect(chromaStride * h / 2);
+        for (int i = 0; i < y.capacity(); i++) {
+            y.put(i, (byte) 81);
+        }
+        for (int i = 0; i < u.capacity(); i++) {
+            u.put(i, (byte) 90);
+            v.put(i, (byte) 240);
+        }
+        Frame frame = Frame.planar("cam", 1, Instant.now(), PixelFormat.I420, w, h, new int[] {lumaStride, chromaStride, chromaStride}, new ByteBuffer[] {y, u, v});
+        Prediction face = Prediction.of("face", 0, 0.9f, BoundingBox.of(0.25, 0.25, 0.5, 0.5));
+        BufferedImage image = read(RENDERER.jpeg(frame, List.of(face), List.of(), 640, 90));
+        assertEquals(640, image.getWidth());
+        assertEquals(360, image.getHeight());
+        assertTrue(Integer.toHexString(image.getRGB(320, 180)), near(new Color(255, 0, 0), image.getRGB(320, 180)));
+        // the box's left edge: green over the red (JPEG's halved chroma blurs the two)
+        Color edge = new Color(image.getRGB(160, 180));
+        assertTrue(edge.toString(), edge.getGreen() > 110 && edge.getRed() < 160);
+    }
+
+    @Test
     public void aPlainJpegThatFitsIsPassedOnUntouched() throws Exception {
         byte[] dog = sample("dog.jpg");
         Frame frame = Frame.encoded("cam", 1, Instant.now(), PixelFormat.JPEG, 0, 0, ByteBuffer.wrap(dog));
