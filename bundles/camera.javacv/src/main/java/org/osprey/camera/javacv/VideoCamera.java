@@ -1,7 +1,6 @@
 package org.osprey.camera.javacv;
 
 import java.io.File;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.osgi.service.component.annotations.Activate;
@@ -19,7 +20,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osprey.api.camera.CameraException;
 import org.osprey.api.camera.Frame;
 import org.osprey.api.camera.FrameSource;
-import org.osprey.api.camera.PixelFormat;
 import org.osprey.api.camera.SourceState;
 import org.osprey.api.camera.SourceStatus;
 import org.osprey.api.config.ConfigLists;
@@ -27,10 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A video source read through FFmpeg on its own thread, which keeps only the newest frame (as raw BGR):
- * a consumer slower than the camera gets the latest picture and the sequence numbers show what it
- * missed. Files play at their own frame rate (and loop); a device or stream that fails or ends is
- * reopened with exponential back-off and jitter, up to a minute, while the state says RECONNECTING.
+ * A video source read through FFmpeg on its own thread, which keeps only the newest frame, in the decoder's
+ * own layout (YUV, never converted to RGB): a consumer slower than the camera gets the latest picture and
+ * the sequence numbers show what it missed. Files play at their own frame rate (and loop); a device or
+ * stream that fails or ends is reopened with exponential back-off and jitter, up to a minute, while the
+ * state says RECONNECTING; one that stays open but sends nothing new is STALLED: FFmpeg's wait is
+ * interrupted and the stream opened again, every few seconds, until frames come.
  */
 @Component(service = FrameSource.class, configurationPid = "org.osprey.camera.javacv", configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = "webconsole.configurationFactory.nameHint=Camera {camera.id}: {source}")
@@ -39,6 +41,11 @@ public class VideoCamera implements FrameSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoCamera.class);
     private static final long MAX_BACKOFF_MILLIS = 60_000;
+    /**
+     * A stalled stream is opened again after at most this pause (each attempt itself waits the stall time for
+     * a first frame): a relay whose publisher returns is seen within about one stall time.
+     */
+    private static final long STALLED_BACKOFF_MILLIS = 500;
 
     private final String id;
     private final VideoCameraConfiguration config;
@@ -54,6 +61,8 @@ public class VideoCamera implements FrameSource {
     private volatile SourceStatus status;
     private volatile long lastFrameNanos = System.nanoTime();
     private volatile long stallNanos = Long.MAX_VALUE;
+    /** The longest a read waited since the stream was opened. */
+    private long longestWait;
 
     @Activate
     public VideoCamera(VideoCameraConfiguration config) {
@@ -110,39 +119,27 @@ public class VideoCamera implements FrameSource {
 
     private void read() {
         long backoff = 0;
-        boolean opened = false;
-        long longestWait = 0;
         while (running) {
-            opened = false;
-            try (FFmpegFrameGrabber grabber = open()) {
+            boolean opened = false;
+            longestWait = 0;
+            try (FFmpegFrameGrabber grabber = open(); DecodedPictures pictures = new DecodedPictures()) {
                 grabber.start();
                 opened = true;
                 backoff = 0;
-                double rate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : 25;
-                if (status.state() != SourceState.STREAMING) {
-                    LOG.info("camera {}: {} open ({}x{}, {} fps)", id, config.source(), grabber.getImageWidth(), grabber.getImageHeight(), rate);
-                }
-                stallNanos = stallNanos(rate);
-                lastFrameNanos = System.nanoTime();
-                long started = System.nanoTime(), played = 0, lastTimestamp = Long.MIN_VALUE;
-                org.bytedeco.javacv.Frame f;
-                longestWait = 0;
-                for (long asked = System.nanoTime(); running && (f = grabber.grabImage()) != null; asked = System.nanoTime()) {
-                    // a read that waited the stall time out may still hand over the last frame FFmpeg held
-                    longestWait = Math.max(longestWait, System.nanoTime() - asked);
-                    if (!file && grabber.getTimestamp() == lastTimestamp && lastTimestamp > 0) {
-                        continue; // the same picture again (a stream that stopped): never passed on as new
+                // from here a read that waits past the stall time, or a camera being closed, ends FFmpeg's wait
+                AVFormatContext context = grabber.getFormatContext();
+                java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+                FFmpegInterrupt.install(context, () -> {
+                    boolean stop = !running || System.nanoTime() - lastFrameNanos > stallNanos;
+                    if (stop) {
+                        interrupted.set(true);
                     }
-                    lastTimestamp = grabber.getTimestamp();
-                    publish(f);
-                    if (file) {
-                        // a file plays in real time, not as fast as it can be decoded
-                        long due = started + (long) (++played * 1e9 / rate);
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                    }
+                    return stop;
+                });
+                try {
+                    play(grabber, pictures, interrupted);
+                } finally {
+                    FFmpegInterrupt.remove(context);
                 }
                 if (file && !config.loop()) {
                     status = new SourceStatus(SourceState.ENDED, "end of " + config.source(), status.framesDelivered(), Instant.now());
@@ -159,27 +156,62 @@ public class VideoCamera implements FrameSource {
                 if (!running) {
                     return;
                 }
-                backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 long quiet = System.nanoTime() - lastFrameNanos;
                 if (status.state() == SourceState.STALLED || opened && Math.max(quiet, longestWait) >= stallNanos * 9 / 10) {
-                    // open, then nothing for the stall time (FFmpeg's read timed out at it): stalled, and it stays
-                    // stalled, opened again and again, until a frame comes
+                    // open, then nothing for the stall time (the interrupt or FFmpeg's read timeout ended the wait):
+                    // stalled, and it stays stalled, opened again and again, until a frame comes
                     String why = String.format(java.util.Locale.ROOT, "no new frame for %.0f s; reopening %s%s", Math.max(quiet, longestWait) / 1e9, config.source(),
                             opened ? "" : " (" + e.getMessage() + ")");
                     if (status.state() != SourceState.STALLED) {
                         LOG.warn("camera {}: {}", id, why);
                     }
                     status = new SourceStatus(SourceState.STALLED, why, status.framesDelivered(), Instant.now());
+                    backoff = STALLED_BACKOFF_MILLIS;
                 } else {
                     if (status.state() != SourceState.RECONNECTING) {
                         LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), e.getMessage());
                     }
                     status = new SourceStatus(SourceState.RECONNECTING, config.source() + ": " + e.getMessage(), status.framesDelivered(), Instant.now());
+                    backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 }
                 try {
                     Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
                 } catch (InterruptedException ie) {
                     return;
+                }
+            }
+        }
+    }
+
+    /** Hands over every new picture of an open grabber until it ends; a file in real time. */
+    private void play(FFmpegFrameGrabber grabber, DecodedPictures pictures, java.util.concurrent.atomic.AtomicBoolean interrupted) throws Exception {
+        double rate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : 25;
+        if (status.state() != SourceState.STREAMING) {
+            LOG.info("camera {}: {} open ({}x{}, {} fps)", id, config.source(), grabber.getImageWidth(), grabber.getImageHeight(), rate);
+        }
+        stallNanos = stallNanos(rate);
+        lastFrameNanos = System.nanoTime();
+        long started = System.nanoTime(), played = 0, lastTimestamp = Long.MIN_VALUE;
+        org.bytedeco.javacv.Frame f;
+        for (long asked = System.nanoTime(); running && (f = grabber.grabImage()) != null; asked = System.nanoTime()) {
+            long waited = System.nanoTime() - asked;
+            longestWait = Math.max(longestWait, waited);
+            if (interrupted.get() || waited >= stallNanos) {
+                // the wait was cut short (by the interrupt or FFmpeg's I/O timeout) and the decoder, flushed,
+                // handed over what it still held: old pictures with new timestamps, never passed on as new
+                break;
+            }
+            if (!file && grabber.getTimestamp() == lastTimestamp && lastTimestamp > 0) {
+                continue; // the same picture again (a stream that stopped): never passed on as new
+            }
+            lastTimestamp = grabber.getTimestamp();
+            publish(pictures.frame(id, sequence, Instant.now(), (AVFrame) f.opaque));
+            if (file) {
+                // a file plays in real time, not as fast as it can be decoded
+                long due = started + (long) (++played * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
         }
@@ -197,7 +229,8 @@ public class VideoCamera implements FrameSource {
         if (config.fps() > 0) {
             g.setFrameRate(config.fps());
         }
-        g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // the decoder's own picture, no swscale: see DecodedPictures
+        g.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.RAW);
         Map<String, String> options = new java.util.LinkedHashMap<>();
         if (config.source().contains("://")) {
             // a network read that waits longer than a stall ends in an error, and the stream is opened again
@@ -221,16 +254,13 @@ public class VideoCamera implements FrameSource {
         return (long) (seconds * 1e9);
     }
 
-    /** Copies the grabber's frame (its buffer is reused for the next one) and makes it the newest. */
-    private void publish(org.bytedeco.javacv.Frame f) {
-        ByteBuffer src = ((ByteBuffer) f.image[0]).duplicate();
-        src.rewind();
-        byte[] pixels = new byte[f.imageStride * f.imageHeight];
-        src.get(pixels, 0, Math.min(pixels.length, src.remaining()));
+    /** Makes the frame the newest. */
+    private void publish(Frame frame) {
         lock.lock();
         try {
             lastFrameNanos = System.nanoTime();
-            latest = Frame.raw(id, sequence++, Instant.now(), PixelFormat.BGR24, f.imageWidth, f.imageHeight, f.imageStride, ByteBuffer.wrap(pixels));
+            latest = frame;
+            sequence++;
             SourceStatus s = status;
             status = new SourceStatus(SourceState.STREAMING, config.source(), s.framesDelivered() + 1,
                     s.state() == SourceState.STREAMING ? s.since() : Instant.now());

@@ -76,12 +76,13 @@ public class VideoCameraTest {
         try {
             Frame first = camera.nextFrame(10, TimeUnit.SECONDS);
             assertNotNull(first);
-            assertEquals(PixelFormat.BGR24, first.format());
+            // MJPEG decodes to full-range yuvj420p, turned into (limited-range) I420: never into RGB
+            assertEquals(PixelFormat.I420, first.format());
             assertEquals(320, first.width());
             assertEquals(240, first.height());
-            // blue background, as BGR
-            java.nio.ByteBuffer px = first.data();
-            assertTrue("blue: " + (px.get(0) & 0xFF), (px.get(0) & 0xFF) > 200 && (px.get(2) & 0xFF) < 60);
+            // blue background: dark luma (about 41), blue-difference chroma high (about 240)
+            int luma = first.plane(0).get(0) & 0xFF, blueDifference = first.plane(1).get(0) & 0xFF;
+            assertTrue("blue: Y " + luma + " U " + blueDifference, luma < 60 && blueDifference > 200);
             long last = first.sequence();
             for (int i = 0; i < 25; i++) {
                 Frame f = camera.nextFrame(5, TimeUnit.SECONDS);
@@ -169,6 +170,102 @@ public class VideoCameraTest {
             camera.deactivate();
             server.stop(0);
         }
+    }
+
+    /**
+     * A real RTSP relay (Debian's rtsp-server-perl) fed by the ffmpeg command with H.264, as cameras and relays
+     * are: the publisher dies while the server keeps the viewer's session open. Stalled within the stall time;
+     * the publisher back, frames flow again within 5 s.
+     */
+    @Test
+    public void anRtspStreamWhosePublisherStopsIsStalledAndFlowsAgainWhenItReturns() throws Exception {
+        int viewers = freePort(), publishers = freePort();
+        Path log = tmp.newFile("rtsp-server.log").toPath();
+        Process server = new ProcessBuilder("rtsp-server-perl", "--clientport", Integer.toString(viewers), "--serverport", Integer.toString(publishers),
+                "--client_listen_address", "127.0.0.1", "--source_listen_address", "127.0.0.1",
+                // its UDP ports for RTP from the publisher: a free range, not its fixed default (20000)
+                "--rtp_start_port", Integer.toString(20_000 + 2 * (viewers % 10_000)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process publisher = null;
+        VideoCamera camera = null;
+        try {
+            awaitListening(publishers, server);
+            publisher = publish(publishers);
+            camera = new VideoCamera(config("rtsp://127.0.0.1:" + viewers + "/cam", "", true, 3));
+            Frame first = null;
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); first == null && System.nanoTime() < deadline;) {
+                first = camera.nextFrame(200, TimeUnit.MILLISECONDS);
+            }
+            assertNotNull("frames from the RTSP relay: " + camera.status().message() + "; the relay said: " + java.nio.file.Files.readString(log), first);
+            // H.264 decodes to yuv420p: handed over as it is
+            assertEquals(PixelFormat.I420, first.format());
+            assertEquals(320, first.width());
+
+            // stopped as an operator stops it (SIGTERM: ffmpeg tears its session down; the relay refuses a new
+            // publisher on the same path while a killed one's session lingers)
+            publisher.destroy();
+            assertTrue("the publisher stopped", publisher.waitFor(10, TimeUnit.SECONDS));
+            long stoppedAt = System.nanoTime();
+            while (camera.status().state() != SourceState.STALLED && System.nanoTime() - stoppedAt < TimeUnit.SECONDS.toNanos(15)) {
+                camera.nextFrame(100, TimeUnit.MILLISECONDS);
+            }
+            double stalledAfter = (System.nanoTime() - stoppedAt) / 1e9;
+            assertEquals(camera.status().message(), SourceState.STALLED, camera.status().state());
+            assertTrue("stalled after " + stalledAfter + " s, the stall time is 3 s", stalledAfter < 5);
+            long delivered = camera.status().framesDelivered();
+            // still stalled a while later, nothing handed out as new, the relay still up
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4); System.nanoTime() < end;) {
+                assertEquals("no frame while the publisher is away", null, camera.nextFrame(100, TimeUnit.MILLISECONDS));
+            }
+            assertEquals(SourceState.STALLED, camera.status().state());
+            assertEquals(delivered, camera.status().framesDelivered());
+            assertTrue("the relay is still up", server.isAlive());
+
+            publisher = publish(publishers);
+            long backAt = System.nanoTime();
+            Frame again = null;
+            while (again == null && System.nanoTime() - backAt < TimeUnit.SECONDS.toNanos(20)) {
+                again = camera.nextFrame(100, TimeUnit.MILLISECONDS);
+            }
+            double backAfter = (System.nanoTime() - backAt) / 1e9;
+            assertNotNull("frames once the publisher is back", again);
+            assertTrue("frames again " + backAfter + " s after the publisher came back", backAfter < 5);
+            assertEquals(SourceState.STREAMING, camera.status().state());
+            System.out.printf(java.util.Locale.ROOT, "RTSP relay: stalled %.1f s after the publisher stopped, frames again %.1f s after it came back%n", stalledAfter, backAfter);
+        } finally {
+            if (camera != null) {
+                camera.deactivate();
+            }
+            if (publisher != null) {
+                publisher.destroyForcibly();
+            }
+            server.destroyForcibly();
+        }
+    }
+
+    /** ffmpeg publishing a 320x240 test pattern, H.264 at 10 fps with a key frame each second, to the relay. */
+    private static Process publish(int port) throws Exception {
+        return new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10", "-f", "rtsp", "rtsp://127.0.0.1:" + port + "/cam")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitListening(int port, Process server) throws Exception {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < deadline;) {
+            assertTrue("rtsp-server-perl (Debian: apt-get install rtsp-server-perl ffmpeg) exited", server.isAlive());
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(50); // polled until the relay listens, with a deadline
+            }
+        }
+        throw new AssertionError("the RTSP relay did not listen on " + port);
     }
 
     private static HttpServer mjpeg(int port, byte[] jpeg) throws Exception {
