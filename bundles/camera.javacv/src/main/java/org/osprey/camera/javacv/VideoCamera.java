@@ -3,6 +3,7 @@ package org.osprey.camera.javacv;
 import java.io.File;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -244,6 +245,9 @@ public class VideoCamera implements FrameSource {
                 options.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
             }
         }
+        // one decoding thread per camera: many cameras spread over the cores, and FFmpeg's frame threads
+        // would cost each frame more CPU in handing work around; threads=auto for one large stream on a slow device
+        g.setVideoOption("threads", Optional.ofNullable(options.remove("threads")).orElse("1"));
         options.forEach(g::setOption);
         return g;
     }

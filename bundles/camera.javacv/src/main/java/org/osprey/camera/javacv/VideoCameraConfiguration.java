@@ -31,6 +31,6 @@ public @interface VideoCameraConfiguration {
             + "closed and opened again (FFmpeg's I/O timeouts are set to it); 0: the larger of 5 s and 10 frame intervals")
     double stallSeconds() default 0;
 
-    @AttributeDefinition(name = "FFmpeg options", description = "key=value options for FFmpeg, e.g. rtsp_transport=tcp")
+    @AttributeDefinition(name = "FFmpeg options", description = "key=value options for FFmpeg, e.g. rtsp_transport=tcp; threads=auto decodes on several threads (default: one per camera)")
     String[] options() default {};
 }

@@ -68,6 +68,10 @@ public final class InferenceBench {
             RenderBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("cameras")) {
+            CameraBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("outbox")) {
             OutboxBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -211,7 +215,7 @@ public final class InferenceBench {
         return Files.readAllBytes(p);
     }
 
-    private static Map<String, String> options(String[] args) {
+    static Map<String, String> options(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -304,11 +308,13 @@ public final class InferenceBench {
         private final Process process;
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final URI image;
+        private final String password;
         final int port;
 
-        private Gateway(Process process, int port) {
+        private Gateway(Process process, int port, String password) {
             this.process = process;
             this.port = port;
+            this.password = password;
             this.image = URI.create("http://localhost:" + port + "/image");
         }
 
@@ -322,9 +328,10 @@ public final class InferenceBench {
                     jar.toAbsolutePath().toString()).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("gateway.log").toFile());
             pb.environment().put("OSPREY_HTTP_PORT", Integer.toString(port));
-            pb.environment().put("OSPREY_ADMIN_PASSWORD", Long.toHexString(new java.security.SecureRandom().nextLong()) + "x");
+            String password = Long.toHexString(new java.security.SecureRandom().nextLong()) + "x";
+            pb.environment().put("OSPREY_ADMIN_PASSWORD", password);
             pb.environment().put("OSPREY_LOG_LEVEL", "warn");
-            Gateway g = new Gateway(pb.start(), port);
+            Gateway g = new Gateway(pb.start(), port, password);
             long deadline = System.currentTimeMillis() + 60_000;
             byte[] probe = jpeg(blank());
             while (System.currentTimeMillis() < deadline) {
@@ -354,6 +361,23 @@ public final class InferenceBench {
                 in.readAllBytes();
             }
             return r.statusCode();
+        }
+
+        /** An admin route's answer (JSON), or an exception saying the status and body. */
+        String admin(String method, String path, String json) throws IOException, InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            b = json == null ? b.GET() : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IOException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        }
+
+        /** CPU time the gateway's JVM has used so far, all its threads. */
+        Duration cpu() {
+            return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("this OS does not say a process's CPU time"));
         }
 
         @Override

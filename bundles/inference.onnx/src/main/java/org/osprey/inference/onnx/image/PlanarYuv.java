@@ -8,12 +8,21 @@ import org.osprey.api.camera.PixelFormat;
 /**
  * A video decoder's YUV 4:2:0 picture (I420 or NV12) sampled straight into RGB at the size a model or a
  * picture needs: resizing and colour conversion in one pass over the output pixels, so a 1080p frame is
- * never converted whole. Shrinking averages up to 4x4 samples spread over each output pixel's box (enough
- * against aliasing at a cost bounded by the output's size); BT.601, limited range.
+ * never converted whole. Shrinking averages up to 4x4 luma samples spread over each output pixel's box
+ * (2x2 of the half-resolution chroma): enough against aliasing, at a cost bounded by the output's size.
+ * BT.601, limited range.
  */
 public final class PlanarYuv {
 
     private static final int TAPS = 4;
+    /** 65536 / n, rounded: sums of up to 16 samples are averaged with a multiply, not a division. */
+    private static final int[] RECIPROCAL = new int[TAPS * TAPS + 1];
+
+    static {
+        for (int n = 1; n < RECIPROCAL.length; n++) {
+            RECIPROCAL[n] = (65536 + n / 2) / n;
+        }
+    }
 
     private PlanarYuv() {
     }
@@ -61,24 +70,52 @@ public final class PlanarYuv {
             }
             for (int x = 0, o = 0; x < w; x++, o += 3) {
                 int columns = columnTaps[x], base = x * TAPS;
-                int ySum = 0, uSum = 0, vSum = 0;
-                for (int j = 0; j < rows; j++) {
-                    byte[] l = lumaRows[j], u = uRows[j], v = vRows[j];
-                    for (int i = base, end = base + columns; i < end; i++) {
-                        ySum += l[lumaX[i]] & 0xFF;
-                        uSum += u[uX[i]] & 0xFF;
-                        vSum += v[vX[i]] & 0xFF;
+                int ySum = 0, uSum = 0, vSum = 0, chromaSamples = 0;
+                if (columns == TAPS && rows == TAPS) {
+                    // the common case (a camera frame shrunk 4x or more), unrolled
+                    int a = lumaX[base], b = lumaX[base + 1], c = lumaX[base + 2], d = lumaX[base + 3];
+                    for (int j = 0; j < TAPS; j++) {
+                        byte[] l = lumaRows[j];
+                        ySum += (l[a] & 0xFF) + (l[b] & 0xFF) + (l[c] & 0xFF) + (l[d] & 0xFF);
+                    }
+                    int ua = uX[base], ub = uX[base + 2], va = vX[base], vb = vX[base + 2];
+                    byte[] u0 = uRows[0], u2 = uRows[2], v0 = vRows[0], v2 = vRows[2];
+                    uSum = (u0[ua] & 0xFF) + (u0[ub] & 0xFF) + (u2[ua] & 0xFF) + (u2[ub] & 0xFF);
+                    vSum = (v0[va] & 0xFF) + (v0[vb] & 0xFF) + (v2[va] & 0xFF) + (v2[vb] & 0xFF);
+                    chromaSamples = 4;
+                } else {
+                    for (int j = 0; j < rows; j++) {
+                        byte[] l = lumaRows[j];
+                        for (int i = base, end = base + columns; i < end; i++) {
+                            ySum += l[lumaX[i]] & 0xFF;
+                        }
+                    }
+                    for (int j = 0; j < rows; j += chromaStep(rows)) {
+                        byte[] u = uRows[j], v = vRows[j];
+                        for (int i = base, end = base + columns; i < end; i += chromaStep(columns)) {
+                            uSum += u[uX[i]] & 0xFF;
+                            vSum += v[vX[i]] & 0xFF;
+                            chromaSamples++;
+                        }
                     }
                 }
-                int n = rows * columns, half = n >> 1;
-                int c = (ySum + half) / n - 16, d = (uSum + half) / n - 128, e = (vSum + half) / n - 128;
-                row[o] = clamp((298 * c + 409 * e + 128) >> 8);
-                row[o + 1] = clamp((298 * c - 100 * d - 208 * e + 128) >> 8);
-                row[o + 2] = clamp((298 * c + 516 * d + 128) >> 8);
+                int luma = average(ySum, rows * columns) - 16, blue = average(uSum, chromaSamples) - 128, red = average(vSum, chromaSamples) - 128;
+                row[o] = clamp((298 * luma + 409 * red + 128) >> 8);
+                row[o + 1] = clamp((298 * luma - 100 * blue - 208 * red + 128) >> 8);
+                row[o + 2] = clamp((298 * luma + 516 * blue + 128) >> 8);
             }
             out.put(y * w * 3, row);
         }
         return new Pixels(out, w, h, w * 3, ChannelOrder.RGB, sw, sh);
+    }
+
+    /** Chroma has half the resolution: every other tap of an axis that has 4 is enough. */
+    private static int chromaStep(int taps) {
+        return taps == TAPS ? 2 : 1;
+    }
+
+    private static int average(int sum, int samples) {
+        return (sum * RECIPROCAL[samples] + (1 << 15)) >> 16;
     }
 
     private static byte clamp(int v) {

@@ -68,7 +68,7 @@ public final class TensorWriter {
         src.data().get(0, data, 0, size);
         fillPadding(out, spec, x0, y0, cw, ch, nchw);
 
-        boolean shrinkX = src.width() >= cw, shrinkY = src.height() >= ch;
+        boolean shrinkX = src.width() >= cw, shrinkY = src.height() >= ch, sameSize = src.width() == cw && src.height() == ch;
         int[] xs = new int[cw + 1], ys = new int[ch + 1];
         for (int x = 0; x <= cw; x++) {
             xs[x] = (int) ((long) x * src.width() / cw);
@@ -83,7 +83,13 @@ public final class TensorWriter {
             int ty = y0 + y;
             for (int x = 0; x < cw; x++) {
                 int tx = x0 + x;
-                if (shrinkX && shrinkY) {
+                if (sameSize) {
+                    // already at the content's size (a YUV frame sampled to it, a JPEG that shrank to fit): read as is
+                    int i = y * stride + x * bpp;
+                    sum[0] = data[i] & 0xFF;
+                    sum[1] = bpp == 3 ? data[i + 1] & 0xFF : sum[0];
+                    sum[2] = bpp == 3 ? data[i + 2] & 0xFF : sum[0];
+                } else if (shrinkX && shrinkY) {
                     average(data, stride, bpp, xs[x], Math.max(xs[x] + 1, xs[x + 1]), ys[y], Math.max(ys[y] + 1, ys[y + 1]), sum);
                 } else {
                     bilinear(data, stride, bpp, src.width(), src.height(), (x + 0.5) * src.width() / cw - 0.5,

@@ -48,6 +48,20 @@ public class TensorWriterTest {
     }
 
     @Test
+    public void pixelsAlreadyAtTheInputsSizeAreTakenOneForOne() {
+        // 3x2 into a 3x2 input (a frame sampled to the model's size): each pixel as it is, in RGB planes
+        InputSpec spec = new InputSpec(3, 2, Layout.NCHW, ChannelOrder.RGB, 1f, ZERO, ONE, false, 0);
+        float[] t = write(bgr(3, 2), spec);
+        assertArrayEquals(new float[] {200, 200, 200, 200, 200, 200, 100, 100, 100, 100, 100, 100, 0, 10, 20, 1, 11, 21}, t, 0f);
+        // grey from a colour source, and letterboxed content of the same size
+        InputSpec grey = new InputSpec(3, 4, Layout.NCHW, ChannelOrder.GRAY, 1f, new float[] {0}, new float[] {1}, true, 7);
+        float[] g = write(bgr(3, 2), grey);
+        assertEquals(7, g[0], 0f);
+        assertEquals(Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 0), g[3], 1f);
+        assertEquals(Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 21), g[8], 1f);
+    }
+
+    @Test
     public void nhwcKeepsChannelsTogetherAndNormalises() {
         InputSpec spec = new InputSpec(2, 1, Layout.NHWC, ChannelOrder.BGR, 1 / 127.5f, ONE, ONE, false, 0);
         float[] t = write(bgr(4, 2), spec);
