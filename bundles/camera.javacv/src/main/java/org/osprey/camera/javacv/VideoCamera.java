@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the sequence numbers show what it missed. Files play at their own frame rate (and loop); a device or
  * stream that fails or ends is reopened with exponential back-off and jitter, up to a minute, while the
  * state says RECONNECTING; one that stays open but sends nothing new is STALLED: FFmpeg's wait is
- * interrupted and the stream opened again, every few seconds, until frames come.
+ * interrupted and the stream opened again, within two seconds of each attempt, until frames come.
  */
 @Component(service = FrameSource.class, configurationPid = "org.osprey.camera.javacv", configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = "webconsole.configurationFactory.nameHint=Camera {camera.id}: {source}")
@@ -47,6 +47,7 @@ public class VideoCamera implements FrameSource {
      * a first frame): a relay whose publisher returns is seen within about one stall time.
      */
     private static final long STALLED_BACKOFF_MILLIS = 500;
+    private static final long MAX_STALLED_BACKOFF_MILLIS = 2_000;
 
     private final String id;
     private final VideoCameraConfiguration config;
@@ -167,7 +168,9 @@ public class VideoCamera implements FrameSource {
                         LOG.warn("camera {}: {}", id, why);
                     }
                     status = new SourceStatus(SourceState.STALLED, why, status.framesDelivered(), Instant.now());
-                    backoff = STALLED_BACKOFF_MILLIS;
+                    // a relay that accepts and sends nothing is tried again at once; one that refuses (its publisher
+                    // gone) a little less often, up to a few seconds
+                    backoff = opened ? STALLED_BACKOFF_MILLIS : Math.min(MAX_STALLED_BACKOFF_MILLIS, Math.max(STALLED_BACKOFF_MILLIS, backoff * 2));
                 } else {
                     if (status.state() != SourceState.RECONNECTING) {
                         LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), e.getMessage());
