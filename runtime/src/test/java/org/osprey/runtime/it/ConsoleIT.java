@@ -216,7 +216,8 @@ public class ConsoleIT {
         // the announcer: only its language changed
         editAndSave("org.osprey.speech.announcer", "language", "fr");
         screenshot("configuration");
-        waiting(60).until(d -> answers("/api/v1/speech", s -> s.contains("Je vois")));
+        // the shipped model's French label: the README's promise
+        waiting(60).until(d -> answers("/api/v1/speech", s -> s.contains("Je vois un visage")));
         assertNoBrowserErrors("the configuration page");
     }
 

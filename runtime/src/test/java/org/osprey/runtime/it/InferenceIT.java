@@ -113,6 +113,49 @@ public class InferenceIT extends OspreyTestSupport {
         assertEquals(400, badUrl.status);
         assertEquals("bad_url", json(badUrl).get("code").getAsString());
 
+        HttpAnswer noField = postForm("/v1/vision/detection", Map.of("picture", sample("astronaut.png")), null);
+        assertEquals(noField.body, 400, noField.status);
+        assertEquals("no_image", json(noField).get("code").getAsString());
+        HttpAnswer empty = post("/image", "application/octet-stream", new byte[0], null);
+        assertEquals(empty.body, 400, empty.status);
+        assertEquals("no_image", json(empty).get("code").getAsString());
+
+        HttpAnswer badScore = postForm("/v1/vision/detection", Map.of("image", sample("astronaut.png"), "min_confidence", "most"), null);
+        assertEquals(badScore.body, 400, badScore.status);
+        assertTrue(badScore.body, json(badScore).get("error").getAsString().contains("min_confidence"));
+
+        // /url turned off by its configuration: 403 url_disabled; turned back on, it answers again
+        org.osgi.service.cm.ConfigurationAdmin admin = context.getService(context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration inference = admin.getConfiguration("org.osprey.http.inference", "?");
+        java.util.Dictionary<String, Object> original = inference.getProperties();
+        try {
+            java.util.Hashtable<String, Object> off = new java.util.Hashtable<>();
+            off.put("urlFetchEnabled", false);
+            inference.update(off);
+            HttpAnswer disabled = null;
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < deadline) {
+                disabled = post("/url", "application/json", "{\"url\": \"https://example.com/a.jpg\"}".getBytes(), null);
+                if (disabled.status == 403) {
+                    break;
+                }
+                Thread.sleep(100); // polled until the component has its new configuration, with a deadline
+            }
+            assertEquals(disabled.body, 403, disabled.status);
+            assertEquals("url_disabled", json(disabled).get("code").getAsString());
+        } finally {
+            if (original == null) {
+                inference.delete();
+            } else {
+                inference.update(original);
+            }
+            // the routes come back with the configuration as it was
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (post("/image", "image/png", sample("astronaut.png"), null).status != 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100); // polled, with a deadline
+            }
+        }
+
         // the gateway still serves after all that, JPEGs included (a failed decode must not poison the decoder)
         assertEquals(200, post("/image", "image/png", sample("astronaut.png"), null).status);
         for (int i = 0; i < 3; i++) {

@@ -425,61 +425,76 @@ public class PipelineIT extends OspreyTestSupport {
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
         ImageIO.write(ImageIO.read(Path.of(System.getProperty("osprey.samples"), "astronaut.png").toFile()), "jpg", jpeg);
         ServiceRegistration<Servlet> door = serve("/it/door.jpg", jpeg.toByteArray());
+        Bundle snapshot = null;
+        Configuration camera = null, pipeline = null;
+        java.util.Dictionary<String, Object> original = null;
+        try {
+            snapshot = context.installBundle(Path.of(System.getProperty("osprey.camera.snapshot.jar")).toUri().toString());
+            snapshot.start();
+            ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
+            camera = admin.createFactoryConfiguration("org.osprey.camera.snapshot", "?");
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("camera.id", "door");
+            props.put("url", "http://localhost:" + System.getProperty(PORT_PROPERTY) + "/it/door.jpg");
+            props.put("fps", 5.0);
+            camera.update(props);
+            pipeline = admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)")[0];
+            original = pipeline.getProperties();
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("camera", "door");
+            p.put("model", "blazeface");
+            p.put("fps", 5.0);
+            pipeline.update(p);
 
-        Bundle snapshot = context.installBundle(Path.of(System.getProperty("osprey.camera.snapshot.jar")).toUri().toString());
-        snapshot.start();
-        ConfigurationAdmin admin = context.getService(context.getServiceReference(ConfigurationAdmin.class));
-        Configuration camera = admin.createFactoryConfiguration("org.osprey.camera.snapshot", "?");
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("camera.id", "door");
-        props.put("url", "http://localhost:" + System.getProperty(PORT_PROPERTY) + "/it/door.jpg");
-        props.put("fps", 5.0);
-        camera.update(props);
-        Configuration pipeline = admin.listConfigurations("(service.factoryPid=org.osprey.pipeline)")[0];
-        java.util.Dictionary<String, Object> original = pipeline.getProperties();
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("camera", "door");
-        p.put("model", "blazeface");
-        p.put("fps", 5.0);
-        pipeline.update(p);
+            await(e -> e.type() == EventType.APPEARED && e.cameraId().equals("door"), 30_000);
+            for (String bsn : new String[] {"org.osprey.inference.onnx", "org.osprey.model.blazeface", "org.osprey.pipeline", "org.osprey.http"}) {
+                assertEquals(bsn + " kept its bundle id", ids.get(bsn), (Long) bundle(bsn).getBundleId());
+                assertEquals(bsn + " is active", Bundle.ACTIVE, bundle(bsn).getState());
+            }
+            assertEquals("no bundle was stopped", List.of(), stopped);
 
-        await(e -> e.type() == EventType.APPEARED && e.cameraId().equals("door"), 30_000);
-        for (String bsn : new String[] {"org.osprey.inference.onnx", "org.osprey.model.blazeface", "org.osprey.pipeline", "org.osprey.http"}) {
-            assertEquals(bsn + " kept its bundle id", ids.get(bsn), (Long) bundle(bsn).getBundleId());
-            assertEquals(bsn + " is active", Bundle.ACTIVE, bundle(bsn).getState());
+            // the camera goes away: the pipeline waits; it comes back: frames flow again
+            door.unregister();
+            door = null;
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (pipeline("door").camera().state() != SourceState.RECONNECTING && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(SourceState.RECONNECTING, pipeline("door").camera().state());
+            // nothing new comes: the pipeline's rate falls to 0 instead of staying at the last one
+            deadline = System.currentTimeMillis() + 15_000;
+            while (pipeline("door").fps() > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(pipeline("door").toString(), 0.0, pipeline("door").fps(), 0);
+            long before = pipeline("door").framesProcessed();
+            door = serve("/it/door.jpg", jpeg.toByteArray());
+            deadline = System.currentTimeMillis() + 30_000;
+            while (pipeline("door").framesProcessed() == before && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue("frames flow again", pipeline("door").framesProcessed() > before);
+            deadline = System.currentTimeMillis() + 15_000;
+            while (pipeline("door").fps() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue("a rate again: " + pipeline("door"), pipeline("door").fps() > 0);
+            assertEquals(SourceState.STREAMING, pipeline("door").camera().state());
+        } finally {
+            // put back as found, whatever failed: the other tests share this gateway
+            if (door != null) {
+                door.unregister();
+            }
+            if (camera != null) {
+                camera.delete();
+            }
+            if (snapshot != null) {
+                snapshot.uninstall();
+            }
+            if (pipeline != null && original != null) {
+                pipeline.update(original);
+            }
         }
-        assertEquals("no bundle was stopped", List.of(), stopped);
-
-        // the camera goes away: the pipeline waits; it comes back: frames flow again
-        door.unregister();
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (pipeline("door").camera().state() != SourceState.RECONNECTING && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(SourceState.RECONNECTING, pipeline("door").camera().state());
-        // nothing new comes: the pipeline's rate falls to 0 instead of staying at the last one
-        deadline = System.currentTimeMillis() + 15_000;
-        while (pipeline("door").fps() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(pipeline("door").toString(), 0.0, pipeline("door").fps(), 0);
-        long before = pipeline("door").framesProcessed();
-        door = serve("/it/door.jpg", jpeg.toByteArray());
-        deadline = System.currentTimeMillis() + 30_000;
-        while (pipeline("door").framesProcessed() == before && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue("frames flow again", pipeline("door").framesProcessed() > before);
-        deadline = System.currentTimeMillis() + 15_000;
-        while (pipeline("door").fps() == 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue("a rate again: " + pipeline("door"), pipeline("door").fps() > 0);
-        assertEquals(SourceState.STREAMING, pipeline("door").camera().state());
-        door.unregister();
-        camera.delete();
-        snapshot.uninstall();
-        pipeline.update(original);
     }
 
     private Bundle bundle(String bsn) {

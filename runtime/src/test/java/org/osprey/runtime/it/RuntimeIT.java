@@ -101,6 +101,30 @@ public class RuntimeIT extends OspreyTestSupport {
         assertTrue(answer.body, throttle != null);
         assertEquals(throttle.toString(), "active", throttle.get("state").getAsString());
         assertEquals("configurable from the same page", "org.osprey.http.auth", throttle.get("configurable").getAsString());
+
+        // every component of an Osprey bundle is on the page, none in a failed state
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        List<String> failing = new ArrayList<>();
+        for (var c : JsonParser.parseString(answer.body).getAsJsonObject().getAsJsonArray("data")) {
+            String name = c.getAsJsonObject().get("name").getAsString();
+            String state = c.getAsJsonObject().get("state").getAsString();
+            listed.add(name);
+            if (name.startsWith("org.osprey.") && (state.contains("failed") || state.contains("reference"))) {
+                failing.add(name + ": " + state);
+            }
+        }
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            List<String> osprey = scr.getComponentDescriptionDTOs().stream().filter(d -> d.bundle.symbolicName.startsWith("org.osprey."))
+                    .map(d -> d.name).sorted().toList();
+            assertTrue("Osprey's components: " + osprey, osprey.size() >= 20);
+            List<String> missing = osprey.stream().filter(n -> !listed.contains(n)).toList();
+            assertEquals("Osprey components the console does not list", List.of(), missing);
+            assertEquals("Osprey components the console shows failing", List.of(), failing);
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     private boolean installed(String symbolicName) {

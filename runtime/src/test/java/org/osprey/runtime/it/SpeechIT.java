@@ -47,6 +47,14 @@ public class SpeechIT extends OspreyTestSupport {
         assertEquals("espeak-ng", last.get("engine").getAsString());
         // Azure is installed but has no key here: the offline engine speaks and the status says why
         assertTrue(status.toString(), status.getAsJsonObject("fallbacks").get("azure").getAsString().contains("no key and region configured"));
+        // no sound device on this machine (no /dev/snd): the speaker says so in the status, the WAV output still works
+        deadline = System.currentTimeMillis() + 30_000;
+        while (!status.getAsJsonObject("fallbacks").has("output speaker") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200); // polled until the first sentence was played (or not), with a deadline
+            status = InferenceIT.json(get("/api/v1/speech", ADMIN_PASSWORD));
+        }
+        assertTrue("the missing sound device is reported: " + status, status.getAsJsonObject("fallbacks").has("output speaker")
+                && status.getAsJsonObject("fallbacks").get("output speaker").getAsString().startsWith("no sound device to play on"));
         System.out.println("SpeechIT: event to audio ready in " + last.get("latencyMillis").getAsLong() + " ms; status " + status);
 
         HttpURLConnection c = (HttpURLConnection) new URL("http://localhost:" + System.getProperty(PORT_PROPERTY) + "/api/v1/speech/last").openConnection();

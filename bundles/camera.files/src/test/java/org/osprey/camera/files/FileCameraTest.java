@@ -35,14 +35,19 @@ public class FileCameraTest {
     }
 
     private static void png(Path file) throws Exception {
-        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), "png", file.toFile());
+        png(file, 8);
+    }
+
+    private static void png(Path file, int width) throws Exception {
+        ImageIO.write(new BufferedImage(width, 8, BufferedImage.TYPE_3BYTE_BGR), "png", file.toFile());
     }
 
     @Test
     public void loopsOverAFolderInNameOrder() throws Exception {
         Path dir = tmp.newFolder("pictures").toPath();
-        png(dir.resolve("b.png"));
-        png(dir.resolve("a.png"));
+        // written out of order, told apart by their widths
+        png(dir.resolve("b.png"), 16);
+        png(dir.resolve("a.png"), 8);
         Files.writeString(dir.resolve("notes.txt"), "not a picture");
         FileCamera camera = new FileCamera(null, config(dir.toString(), 200, true));
         long last = -1;
@@ -52,6 +57,11 @@ public class FileCameraTest {
             assertEquals(PixelFormat.PNG, f.format());
             assertTrue("sequence grows", f.sequence() > last);
             last = f.sequence();
+            // frame n of the round is the n-th picture by name (a consumer may skip frames: the sequence says which)
+            byte[] png = new byte[f.data().remaining()];
+            f.data().get(png);
+            int width = ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth();
+            assertEquals("frame " + f.sequence() + " is " + (f.sequence() % 2 == 0 ? "a.png" : "b.png"), f.sequence() % 2 == 0 ? 8 : 16, width);
         }
         assertEquals(SourceState.STREAMING, camera.status().state());
         assertEquals(5, camera.status().framesDelivered());

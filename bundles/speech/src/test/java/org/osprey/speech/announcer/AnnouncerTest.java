@@ -66,7 +66,7 @@ public class AnnouncerTest {
     /** A burst while the engine is busy: only the newest waiting sentence is said afterwards. */
     @Test
     public void aBurstDoesNotBecomeABacklog() throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch speaking = new CountDownLatch(1), busy = new CountDownLatch(1);
         List<String> said = new CopyOnWriteArrayList<>();
         SpeechSynthesizer slow = new SpeechSynthesizer() {
             @Override
@@ -76,6 +76,7 @@ public class AnnouncerTest {
 
             @Override
             public Audio synthesize(SpeechRequest r) {
+                speaking.countDown();
                 try {
                     busy.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -86,20 +87,33 @@ public class AnnouncerTest {
             }
         };
         Announcer a = new Announcer(context(), config());
-        a.addEngine(slow, Map.of(SpeechSynthesizer.ENGINE, "espeak-ng"));
-        for (int i = 0; i < 50; i++) {
-            a.onEvent(appeared("thing-" + i, 0.9f));
-            Thread.sleep(i == 0 ? 100 : 0);
+        try {
+            a.addEngine(slow, Map.of(SpeechSynthesizer.ENGINE, "espeak-ng"));
+            a.onEvent(appeared("thing-0", 0.9f));
+            assertTrue("the first sentence is being said", speaking.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i < 50; i++) {
+                a.onEvent(appeared("thing-" + i, 0.9f));
+            }
+            busy.countDown();
+            awaitSaid(said, 2);
+            assertEquals("the first, then only the newest: " + said, List.of("I see thing-0", "I see thing-49"), said);
+            // nothing else was waiting: a sentence asked now is the very next one said
+            a.onEvent(appeared("marker", 0.9f));
+            awaitSaid(said, 3);
+            assertEquals(List.of("I see thing-0", "I see thing-49", "I see marker"), said);
+            assertTrue((long) a.status().get("replacedInQueue") >= 47);
+        } finally {
+            busy.countDown();
+            a.deactivate();
         }
-        busy.countDown();
+    }
+
+    private static void awaitSaid(List<String> said, int n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
-        while (said.size() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+        while (said.size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20); // polled, with a deadline
         }
-        Thread.sleep(300);
-        assertEquals("the first, then only the newest: " + said, List.of("I see thing-0", "I see thing-49"), said);
-        assertTrue((long) a.status().get("replacedInQueue") >= 47);
-        a.deactivate();
+        assertTrue("said " + n + " sentences: " + said, said.size() >= n);
     }
 
     /** The preferred engine fails (a bad key, no network): the next one speaks, and the status says why. */

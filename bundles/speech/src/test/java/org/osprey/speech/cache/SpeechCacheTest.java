@@ -5,6 +5,11 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.Rule;
@@ -21,8 +26,8 @@ public class SpeechCacheTest {
 
     private final AtomicInteger syntheses = new AtomicInteger();
 
-    /** A 1000-byte "WAV" per sentence after {@code millis}, counting how often it is asked. */
-    private SpeechSynthesizer engine(long millis) {
+    /** A 1000-byte "WAV" per sentence, counting how often it is asked; it waits for {@code gate} first. */
+    private SpeechSynthesizer engine(CountDownLatch started, CountDownLatch gate) {
         return new SpeechSynthesizer() {
             @Override
             public boolean supports(Locale locale) {
@@ -32,8 +37,11 @@ public class SpeechCacheTest {
             @Override
             public Audio synthesize(SpeechRequest r) {
                 syntheses.incrementAndGet();
+                started.countDown();
                 try {
-                    Thread.sleep(millis);
+                    if (!gate.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the synthesis finish");
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -42,7 +50,7 @@ public class SpeechCacheTest {
         };
     }
 
-    private final SpeechSynthesizer counting = engine(0);
+    private final SpeechSynthesizer counting = engine(new CountDownLatch(1), new CountDownLatch(0));
 
     private static SpeechRequest say(String text) {
         return new SpeechRequest(text, Locale.ENGLISH, null);
@@ -87,18 +95,29 @@ public class SpeechCacheTest {
     @Test
     public void concurrentRequestsForOneSentenceSynthesizeItOnce() throws Exception {
         SpeechCache cache = new SpeechCache(tmp.getRoot().toPath(), 1_000_000);
-        SpeechSynthesizer slow = engine(300);
-        Thread other = new Thread(() -> {
-            try {
-                cache.speak(slow, "e", say("I see face"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+        CountDownLatch started = new CountDownLatch(1), gate = new CountDownLatch(1);
+        SpeechSynthesizer held = engine(started, gate);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = threads.submit(() -> cache.speak(held, "e", say("I see face")));
+            assertTrue("the first request reached the engine", started.await(10, TimeUnit.SECONDS));
+            // the second asks while the first is still being synthesized: it waits for it instead of asking the engine
+            java.util.concurrent.atomic.AtomicReference<Thread> second = new java.util.concurrent.atomic.AtomicReference<>();
+            Future<?> other = threads.submit(() -> {
+                second.set(Thread.currentThread());
+                return cache.speak(held, "e", say("I see face"));
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((second.get() == null || second.get().getState() == Thread.State.RUNNABLE) && !other.isDone() && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the second request is waiting (or done), with a deadline
             }
-        });
-        other.start();
-        Thread.sleep(50);
-        cache.speak(slow, "e", say("I see face"));
-        other.join();
+            gate.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            other.get(10, TimeUnit.SECONDS);
+        } finally {
+            gate.countDown();
+            threads.shutdownNow();
+        }
         assertEquals(1, syntheses.get());
         assertEquals(1, cache.hits());
     }

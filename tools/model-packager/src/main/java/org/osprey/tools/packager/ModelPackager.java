@@ -27,7 +27,8 @@ public final class ModelPackager {
     static final String USAGE = String.join("\n",
             "usage: osprey-model-packager --model FILE [options]",
             "  --model FILE            the .onnx file (required)",
-            "  --labels FILE           labels, one per line in model order",
+            "  --labels FILE           labels, one per line in model order; coco80 or coco90 for the lists that ship",
+            "                          with the tool (YOLO's 80 names; TensorFlow SSD's ids 1-90)",
             "  --translation LANG=FILE labels in another language, for speech (repeatable)",
             "  --name NAME             model name (default: the file name)",
             "  --version VERSION       model version, an OSGi version (default 1.0.0)",
@@ -41,13 +42,17 @@ public final class ModelPackager {
             "  --color RGB|BGR|GRAY    channel order the model expects (default RGB)",
             "  --scale F --mean A,B,C --std A,B,C   input = (pixel * scale - mean) / std (default 1/255, 0, 1)",
             "  --resize stretch|letterbox           (default stretch)",
-            "  --pad N                 letterbox padding level 0-255 (default 0)",
+            "  --pad N                 letterbox padding level 0-255 (default: the preset's, 128 for YOLOv3, 114 for",
+            "                          YOLOv5/v8, else 0)",
             "  --threshold F --iou F --max N        score threshold, NMS IoU, most results",
             "  --option KEY=VALUE      decoder option (repeatable)",
             "  --symbolic-name BSN     bundle symbolic name (default osprey.model.NAME)",
             "  --license FILE          put under META-INF/LICENSE",
-            "  --output PATH           jar file or folder (default: NAME-VERSION.jar here)",
+            "  --output PATH           jar file or folder (default: NAME-VERSION.jar in the current folder); the",
+            "                          path written is printed",
             "  --no-check              write the bundle without loading it first");
+
+    static final List<String> BUNDLED_LABELS = List.of("coco80", "coco90");
 
     private ModelPackager() {
     }
@@ -96,7 +101,7 @@ public final class ModelPackager {
         }
         ModelSignature sig = ModelSignature.read(model);
         // read once: the labels may come from a pipe
-        String labels = o.containsKey("labels") ? Files.readString(Path.of(one(o, "labels", null)), StandardCharsets.UTF_8) : null;
+        String labels = o.containsKey("labels") ? labels(one(o, "labels", null)) : null;
         ModelDescriptor d = describe(o, sig, model, labels == null ? -1 : org.osprey.inference.onnx.model.Labels.parse(labels).size());
         String version = one(o, "version", "1.0.0");
         if (labels == null && d.decoder.equals("blazeface")) {
@@ -130,6 +135,24 @@ public final class ModelPackager {
             out = out.resolve(d.name + "-" + bundle.version() + ".jar");
         }
         return new Result(bundle.write(out.toAbsolutePath()), summary);
+    }
+
+    /**
+     * A label file, or one of the lists that ship with the tool: {@code coco80} (the 80 names YOLO exports
+     * number from 0) and {@code coco90} (COCO's ids 1 to 90 with their gaps, as TensorFlow's SSD exports
+     * number them), when no file of that name exists.
+     */
+    static String labels(String file) throws IOException, UsageException {
+        Path p = Path.of(file);
+        if (!Files.exists(p) && BUNDLED_LABELS.contains(file)) {
+            try (java.io.InputStream in = ModelPackager.class.getResourceAsStream("labels/" + file + ".txt")) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException("no label file " + file + " (or name a list that ships with the tool: " + String.join(", ", BUNDLED_LABELS) + ")");
+        }
+        return Files.readString(p, StandardCharsets.UTF_8);
     }
 
     /** Loads the bundle's files with the gateway's loader, so what would fail there fails here. */
@@ -192,7 +215,7 @@ public final class ModelPackager {
         d.input.mean = floats(one(o, "mean", null), d.input.mean, channels);
         d.input.std = floats(one(o, "std", null), d.input.std, channels);
         d.input.resize = one(o, "resize", d.input.resize);
-        d.input.padValue = Integer.parseInt(one(o, "pad", "0"));
+        d.input.padValue = Integer.parseInt(one(o, "pad", String.valueOf(d.input.padValue)));
         d.scoreThreshold = Float.parseFloat(one(o, "threshold", String.valueOf(d.scoreThreshold)));
         d.nmsIou = Float.parseFloat(one(o, "iou", String.valueOf(d.nmsIou)));
         d.maxResults = Integer.parseInt(one(o, "max", String.valueOf(d.maxResults)));

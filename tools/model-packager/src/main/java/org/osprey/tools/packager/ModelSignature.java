@@ -16,6 +16,25 @@ import ai.onnxruntime.TensorInfo;
 /** What the packager reads from the model itself: inputs, outputs and metadata. */
 public record ModelSignature(Map<String, long[]> inputs, Map<String, long[]> outputs, Map<String, String> metadata) {
 
+    /** A dynamic batch dimension (nearly every real export has one) is read as 1: the gateway sends one image at a time. */
+    public ModelSignature {
+        inputs = batchOfOne(inputs);
+        outputs = batchOfOne(outputs);
+    }
+
+    private static Map<String, long[]> batchOfOne(Map<String, long[]> shapes) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        shapes.forEach((name, shape) -> {
+            long[] s = shape;
+            if (shape.length >= 2 && shape[0] < 0 && shape != TensorData.LABEL_MAP) {
+                s = shape.clone();
+                s[0] = 1;
+            }
+            out.put(name, s);
+        });
+        return out;
+    }
+
     public static ModelSignature read(Path onnx) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

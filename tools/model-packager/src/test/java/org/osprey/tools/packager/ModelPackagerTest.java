@@ -101,6 +101,52 @@ public class ModelPackagerTest {
     }
 
     @Test
+    public void aDynamicBatchDimensionIsReadAsOne() throws Exception {
+        // PaddleOCR's text-direction classifier as exported: x[-1,3,-1,-1] -> [-1,2]
+        ModelSignature paddle = sig(Map.of("x", new long[] {-1, 3, -1, -1}), Map.of("softmax_0.tmp_0", new long[] {-1, 2}));
+        assertEquals("classifier", Presets.recognise(paddle, 2));
+        ModelPackager.UsageException size = assertThrows(ModelPackager.UsageException.class, () -> ModelPackager.describe(args(), paddle, Path.of("cls.onnx"), 2));
+        assertTrue(size.getMessage(), size.getMessage().contains("--size"));
+        ModelDescriptor d = ModelPackager.describe(args("size", "192x48"), paddle, Path.of("cls.onnx"), 2);
+        assertEquals(192, d.input.width);
+        assertEquals(48, d.input.height);
+        Map<String, long[]> yoloOut = Map.of("output0", new long[] {-1, 84, 8400});
+        assertEquals("yolov8", Presets.recognise(sig(Map.of("images", new long[] {-1, 3, 640, 640}), yoloOut), 80));
+    }
+
+    @Test
+    public void theCocoListsShipWithTheTool() throws Exception {
+        List<String> coco80 = org.osprey.inference.onnx.model.Labels.parse(ModelPackager.labels("coco80"));
+        assertEquals(80, coco80.size());
+        assertEquals("person", coco80.get(0));
+        assertEquals("toothbrush", coco80.get(79));
+        // TF exports number COCO's categories 1 to 90 with gaps: 1 person, 2 bicycle, 18 dog, 90 toothbrush
+        List<String> coco90 = org.osprey.inference.onnx.model.Labels.parse(ModelPackager.labels("coco90"));
+        assertEquals(90, coco90.size());
+        assertEquals("bicycle", coco90.get(2 - 1));
+        assertEquals("dog", coco90.get(18 - 1));
+        assertEquals("toothbrush", coco90.get(90 - 1));
+        ModelPackager.UsageException missing = assertThrows(ModelPackager.UsageException.class, () -> ModelPackager.labels("coco81"));
+        assertTrue(missing.getMessage(), missing.getMessage().contains("coco80, coco90"));
+    }
+
+    @Test
+    public void letterboxPresetsPadAsTheirTrainingDid() throws Exception {
+        Map<String, long[]> img = Map.of("images", new long[] {1, 3, 640, 640});
+        ModelSignature v5 = sig(img, Map.of("output0", new long[] {1, 25200, 85}));
+        assertEquals(114, ModelPackager.describe(args("preset", "yolov5"), v5, Path.of("y.onnx"), 80).input.padValue);
+        assertEquals(0, ModelPackager.describe(args("preset", "yolov5", "pad", "0"), v5, Path.of("y.onnx"), 80).input.padValue);
+        Map<String, long[]> in3 = new LinkedHashMap<>();
+        in3.put("input_1", new long[] {1, 3, 416, 416});
+        in3.put("image_shape", new long[] {1, 2});
+        Map<String, long[]> out3 = new LinkedHashMap<>();
+        out3.put("boxes", new long[] {1, -1, 4});
+        out3.put("scores", new long[] {1, 80, -1});
+        out3.put("indices", new long[] {-1, 3});
+        assertEquals(128, ModelPackager.describe(args(), sig(in3, out3), Path.of("y3.onnx"), 80).input.padValue);
+    }
+
+    @Test
     public void customVisionMetadataSetsColourOrderAndRange() throws Exception {
         ModelSignature s = new ModelSignature(Map.of("data", new long[] {1, 3, 224, 224}), Map.of("model_output", new long[] {1, 3}),
                 Map.of("Image.BitmapPixelFormat", "Bgr8", "Image.NominalPixelRange", "NominalRange_0_255"));
