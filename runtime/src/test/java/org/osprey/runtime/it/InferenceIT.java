@@ -3,6 +3,7 @@ package org.osprey.runtime.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.Before;
@@ -91,6 +92,7 @@ public class InferenceIT extends OspreyTestSupport {
         HttpAnswer notImage = post("/image", "application/octet-stream", "hello".getBytes(), null);
         assertEquals(400, notImage.status);
         assertEquals("bad_image", json(notImage).get("code").getAsString());
+        assertServerTiming(notImage);
 
         byte[] corrupt = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 'g', 'a', 'r', 'b', 'a', 'g', 'e'};
         HttpAnswer badJpeg = post("/image", "image/jpeg", corrupt, null);
@@ -105,9 +107,11 @@ public class InferenceIT extends OspreyTestSupport {
         HttpAnswer noModel = post("/image?model=nope", "image/png", png, null);
         assertEquals(503, noModel.status);
         assertTrue(noModel.body, json(noModel).get("error").getAsString().contains("nope"));
+        assertServerTiming(noModel);
 
         HttpAnswer tooLarge = post("/image", "application/octet-stream", new byte[9 * 1024 * 1024], null);
         assertEquals(413, tooLarge.status);
+        assertServerTiming(tooLarge);
 
         HttpAnswer badUrl = post("/url", "application/json", "{\"url\": \"file:///etc/passwd\"}".getBytes(), null);
         assertEquals(400, badUrl.status);
@@ -157,10 +161,19 @@ public class InferenceIT extends OspreyTestSupport {
         }
 
         // the gateway still serves after all that, JPEGs included (a failed decode must not poison the decoder)
-        assertEquals(200, post("/image", "image/png", sample("astronaut.png"), null).status);
+        HttpAnswer served = post("/image", "image/png", sample("astronaut.png"), null);
+        assertEquals(200, served.status);
+        assertTrue(served.headers.toString(), served.headers.get("Server-Timing").get(0)
+                .matches("pre;dur=[0-9.]+, infer;dur=[0-9.]+, post;dur=[0-9.]+, total;dur=[0-9.]+"));
         for (int i = 0; i < 3; i++) {
             assertEquals(200, post("/image", "image/jpeg", sample("dog.jpg"), null).status);
         }
+    }
+
+    /** Error answers say their time too, as every answer of the inference routes does. */
+    private static void assertServerTiming(HttpAnswer a) {
+        List<String> timing = a.headers.get("Server-Timing");
+        assertTrue("Server-Timing on a " + a.status + ": " + a.headers, timing != null && timing.get(0).matches("total;dur=[0-9.]+"));
     }
 
     /** A real JPEG whose frame header declares {@code width x height}: a few kilobytes that claim gigapixels. */

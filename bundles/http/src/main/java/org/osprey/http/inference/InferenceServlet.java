@@ -113,10 +113,10 @@ public class InferenceServlet extends HttpServlet {
         long declared = req.getContentLengthLong();
         if (declared > limit) {
             resp.setHeader("Connection", "close");
-            error(resp, tooLarge(declared));
+            error(resp, tooLarge(declared), start);
             return;
         }
-        BodyReader.read(req, limit, bodyTimeoutMillis, body -> respond(req, resp, route, body, start), e -> error(resp, e));
+        BodyReader.read(req, limit, bodyTimeoutMillis, body -> respond(req, resp, route, body, start), e -> error(resp, e, start));
     }
 
     private void respond(HttpServletRequest req, HttpServletResponse resp, String route, byte[] bytes, long start) throws IOException {
@@ -152,15 +152,22 @@ public class InferenceServlet extends HttpServlet {
                 write(resp, HttpServletResponse.SC_OK, CustomVisionFormat.of(result));
             }
         } catch (ApiError e) {
-            error(resp, e);
+            error(resp, e, start);
         } catch (RuntimeException e) {
             LOG.error("{} failed", route, e);
+            resp.setHeader("Server-Timing", total(start));
             write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, Map.of("success", false, "code", "internal", "error", e.toString()));
         }
     }
 
-    private static void error(HttpServletResponse resp, ApiError e) throws IOException {
+    /** An error answer, with the time it took in {@code Server-Timing} as every answer of these routes has. */
+    private static void error(HttpServletResponse resp, ApiError e, long start) throws IOException {
+        resp.setHeader("Server-Timing", total(start));
         JsonErrorPages.send(resp, e);
+    }
+
+    private static String total(long start) {
+        return String.format(java.util.Locale.ROOT, "total;dur=%.2f", (System.nanoTime() - start) / 1e6);
     }
 
     private ApiError tooLarge(long size) {
