@@ -41,6 +41,23 @@ public class InferenceIT extends OspreyTestSupport {
         assertEquals(100 / 512.0, box.get("height").getAsDouble(), 0.03);
     }
 
+    /** The same photo as a BMP (24-bit, bottom-up rows as Windows writes them): the same face at the same place. */
+    @Test
+    public void bmpImagesAreDecoded() throws Exception {
+        java.io.ByteArrayOutputStream bmp = new java.io.ByteArrayOutputStream();
+        java.awt.image.BufferedImage photo = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(sample("astronaut.png")));
+        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(photo.getWidth(), photo.getHeight(), java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        rgb.getGraphics().drawImage(photo, 0, 0, null);
+        assertTrue(javax.imageio.ImageIO.write(rgb, "bmp", bmp));
+        HttpAnswer a = post("/image", "image/bmp", bmp.toByteArray(), null);
+        assertEquals(a.body, 200, a.status);
+        JsonArray predictions = json(a).getAsJsonArray("predictions");
+        assertEquals(a.body, 1, predictions.size());
+        JsonObject box = predictions.get(0).getAsJsonObject().getAsJsonObject("boundingBox");
+        assertEquals(180 / 512.0, box.get("left").getAsDouble(), 0.03);
+        assertEquals(80 / 512.0, box.get("top").getAsDouble(), 0.03);
+    }
+
     @Test
     public void imageAsMultipartFieldImageData() throws Exception {
         HttpAnswer a = postForm("/image", Map.of("imageData", sample("astronaut.png")), null);
