@@ -134,15 +134,28 @@ public final class OspreyLauncher {
 
     /** System properties override the launcher's and become the framework properties bundles read. */
     static Map<String, String> frameworkProperties(LaunchSettings s, String adminHash) {
-        return Map.of(
-                "org.osgi.service.http.port", Integer.toString(s.httpPort),
-                "launch.storage.dir", s.dataDir.resolve("framework").toString(),
-                "org.osgi.framework.storage", s.dataDir.resolve("framework").toString(),
-                "felix.fileinstall.dir", s.deployDir.toString(),
-                "felix.webconsole.password", adminHash,
-                "osprey.data", s.dataDir.toString(),
-                "osprey.deploy", s.deployDir.toString(),
-                "org.slf4j.simpleLogger.defaultLogLevel", s.logLevel,
-                "launch.activators", "org.osprey.startorder.StartFirst");
+        return Map.ofEntries(
+                Map.entry("org.osgi.service.http.port", Integer.toString(s.httpPort)),
+                Map.entry("launch.storage.dir", s.dataDir.resolve("framework").toString()),
+                Map.entry("org.osgi.framework.storage", s.dataDir.resolve("framework").toString()),
+                Map.entry("felix.fileinstall.dir", s.deployDir.toString()),
+                // the deploy folder's lines in the same one-line format as the rest, at the same level
+                Map.entry("felix.fileinstall.log.default", "jul"),
+                Map.entry("felix.fileinstall.log.level", fileInstallLevel(s.logLevel)),
+                Map.entry("felix.webconsole.password", adminHash),
+                Map.entry("osprey.data", s.dataDir.toString()),
+                Map.entry("osprey.deploy", s.deployDir.toString()),
+                Map.entry("org.slf4j.simpleLogger.defaultLogLevel", s.logLevel),
+                Map.entry("launch.activators", "org.osprey.startorder.StartFirst"));
+    }
+
+    /** File Install's levels: 1 error, 2 warning, 3 info, 4 debug. */
+    static String fileInstallLevel(String level) {
+        return switch (level) {
+            case "error" -> "1";
+            case "warn" -> "2";
+            case "debug", "trace" -> "4";
+            default -> "3";
+        };
     }
 }

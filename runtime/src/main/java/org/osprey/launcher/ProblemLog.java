@@ -78,7 +78,8 @@ final class ProblemLog extends OutputStream {
         pending.reset();
         var m = LOG_LINE.matcher(text);
         if (m.find()) {
-            keeping = m.group(1).equals("WARN") || m.group(1).equals("ERROR");
+            // java.util.logging's lines (the deploy folder's, a few libraries') say WARNING and SEVERE
+            keeping = java.util.Set.of("WARN", "ERROR", "WARNING", "SEVERE").contains(m.group(1));
         }
         if (keeping && !broken) {
             try {

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -301,6 +302,12 @@ public class LauncherIT {
         assertEquals("every camera of the deploy folder runs; " + Files.readString(output), expected, listed);
         String log = Files.readString(output);
         assertFalse("no component failed: " + log, log.contains("ERROR") || log.contains("Caused by"));
+        // the deploy folder's own lines are in the log's one-line format too
+        List<String> applied = log.lines().filter(l -> l.contains("Creating configuration")).toList();
+        assertEquals("a line per configuration file: " + log, 13, applied.size());
+        for (String line : applied) {
+            assertTrue(line, line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[[^]]*\\] INFO fileinstall - Creating configuration .*"));
+        }
         for (Map.Entry<Path, byte[]> f : written.entrySet()) {
             assertEquals("not rewritten: " + f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), Files.readString(f.getKey()));
             assertEquals("not touched: " + f.getKey(), modified.get(f.getKey()), Files.getLastModifiedTime(f.getKey()));
