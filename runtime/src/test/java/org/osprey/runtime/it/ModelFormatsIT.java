@@ -32,6 +32,10 @@ public class ModelFormatsIT extends OspreyTestSupport {
     protected Option[] extraOptions() {
         try {
             Path dir = TestFormats.write(Path.of("target", "pax-exam", "formats").toAbsolutePath());
+            // the classifier again with a version above BlazeFace's: the default-model rule's test
+            org.osprey.tools.packager.ModelPackager.run("--model", Path.of(System.getProperty("osprey.test.models"), "classifier.onnx").toString(),
+                    "--labels", dir.resolve("classifier.labels.txt").toString(), "--name", "classifier", "--version", "9.0.0",
+                    "--option", "activation=softmax", "--output", dir.resolve("classifier-9.0.0.jar").toString());
             return new Option[] {systemProperty(TestFormats.PROPERTY).value(dir.toString())};
         } catch (Exception e) {
             throw new IllegalStateException("cannot package the test models", e);
@@ -84,6 +88,34 @@ public class ModelFormatsIT extends OspreyTestSupport {
 
     private static double sigmoid(double x) {
         return 1 / (1 + Math.exp(-x));
+    }
+
+    /**
+     * A request that names no model goes to the highest version installed, whatever its name (the README's
+     * rule): the classifier 1.0.0 installed after BlazeFace 1.2.0 does not take over, the same as 9.0.0 does.
+     */
+    @Test
+    public void withoutAModelNameTheHighestVersionServes() throws Exception {
+        InferenceIT.awaitActive("blazeface", "1.2.0");
+        HttpAnswer older = withModel("classifier", () -> post("/image", "image/png", picture(Color.RED), null));
+        assertEquals(older.body, "blazeface", InferenceIT.json(older).get("project").getAsString());
+        Bundle nine = context.installBundle(Path.of(System.getProperty(TestFormats.PROPERTY), "classifier-9.0.0.jar").toUri().toString());
+        try {
+            nine.start();
+            InferenceIT.awaitActive("classifier", "9.0.0");
+            HttpAnswer higher = post("/image", "image/png", picture(Color.RED), null);
+            assertEquals(higher.body, 200, higher.status);
+            assertEquals(higher.body, "classifier", InferenceIT.json(higher).get("project").getAsString());
+            assertEquals("9.0.0", InferenceIT.json(higher).get("iteration").getAsString());
+        } finally {
+            nine.uninstall();
+            // the last version of a name serves on for a while after it is removed: back to BlazeFace before the next test
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!"blazeface".equals(InferenceIT.json(post("/image", "image/png", picture(Color.RED), null)).get("project").getAsString())
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500); // polled, with a deadline
+            }
+        }
     }
 
     @Test
