@@ -30,6 +30,18 @@ public class ModelPackagerTest {
         return new ModelSignature(inputs, outputs, Map.of());
     }
 
+    /** The ONNX model zoo's YOLOv3: the image and its size in, boxes, scores and the kept indices out. */
+    private static ModelSignature yoloV3() {
+        Map<String, long[]> in = new LinkedHashMap<>();
+        in.put("input_1", new long[] {1, 3, 416, 416});
+        in.put("image_shape", new long[] {1, 2});
+        Map<String, long[]> out = new LinkedHashMap<>();
+        out.put("boxes", new long[] {1, -1, 4});
+        out.put("scores", new long[] {1, 80, -1});
+        out.put("indices", new long[] {-1, 3});
+        return sig(in, out);
+    }
+
     @Test
     public void classifierFromAnNchwModel() throws Exception {
         ModelSignature s = sig(Map.of("data", new long[] {1, 3, 224, 224}), Map.of("prob", new long[] {1, 1000}));
@@ -89,14 +101,7 @@ public class ModelPackagerTest {
         tf.put("detection_classes:0", new long[] {1, 100});
         tf.put("num_detections:0", new long[] {1});
         assertEquals("tf-ssd", Presets.recognise(sig(Map.of("image_tensor:0", new long[] {1, -1, -1, 3}), tf), 90));
-        Map<String, long[]> yolo3in = new LinkedHashMap<>();
-        yolo3in.put("input_1", new long[] {1, 3, 416, 416});
-        yolo3in.put("image_shape", new long[] {1, 2});
-        Map<String, long[]> yolo3out = new LinkedHashMap<>();
-        yolo3out.put("boxes", new long[] {1, -1, 4});
-        yolo3out.put("scores", new long[] {1, 80, -1});
-        yolo3out.put("indices", new long[] {-1, 3});
-        assertEquals("yolov3-onnx", Presets.recognise(sig(yolo3in, yolo3out), 80));
+        assertEquals("yolov3-onnx", Presets.recognise(yoloV3(), 80));
         assertEquals("classifier", Presets.recognise(sig(img, Map.of("p", new long[] {1, 1000})), 1000));
     }
 
@@ -136,14 +141,7 @@ public class ModelPackagerTest {
         ModelSignature v5 = sig(img, Map.of("output0", new long[] {1, 25200, 85}));
         assertEquals(114, ModelPackager.describe(args("preset", "yolov5"), v5, Path.of("y.onnx"), 80).input.padValue);
         assertEquals(0, ModelPackager.describe(args("preset", "yolov5", "pad", "0"), v5, Path.of("y.onnx"), 80).input.padValue);
-        Map<String, long[]> in3 = new LinkedHashMap<>();
-        in3.put("input_1", new long[] {1, 3, 416, 416});
-        in3.put("image_shape", new long[] {1, 2});
-        Map<String, long[]> out3 = new LinkedHashMap<>();
-        out3.put("boxes", new long[] {1, -1, 4});
-        out3.put("scores", new long[] {1, 80, -1});
-        out3.put("indices", new long[] {-1, 3});
-        assertEquals(128, ModelPackager.describe(args(), sig(in3, out3), Path.of("y3.onnx"), 80).input.padValue);
+        assertEquals(128, ModelPackager.describe(args(), yoloV3(), Path.of("y3.onnx"), 80).input.padValue);
     }
 
     @Test
