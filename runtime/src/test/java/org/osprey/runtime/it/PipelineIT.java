@@ -121,14 +121,11 @@ public class PipelineIT extends OspreyTestSupport {
         Configuration[] configured = testPattern("fast", 2000.0, 1000.0);
         Configuration camera = configured[0], pipeline = configured[1];
         try {
-            long deadline = System.currentTimeMillis() + 20_000;
-            while ((pipeline("fast") == null || pipeline("fast").framesProcessed() < 50) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            awaitProcessed("fast", 50, 20_000);
             Thread.sleep(2000);
             long before = usedHeapAfterGc();
             long processedBefore = pipeline("fast").framesProcessed();
-            deadline = System.currentTimeMillis() + 30_000;
+            long deadline = System.currentTimeMillis() + 30_000;
             while (pipeline("fast").framesProcessed() - processedBefore < 3000 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);
             }
@@ -154,10 +151,7 @@ public class PipelineIT extends OspreyTestSupport {
         Configuration[] configured = testPattern("paced", 20.0, 4.0);
         Configuration camera = configured[0], pipeline = configured[1];
         try {
-            long deadline = System.currentTimeMillis() + 30_000;
-            while ((pipeline("paced") == null || pipeline("paced").framesProcessed() < 12) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            awaitProcessed("paced", 12, 30_000);
             PipelineStatus s = pipeline("paced");
             assertTrue("frames processed: " + s, s.framesProcessed() >= 12);
             // about 4 of every 5 camera frames are left out by the rate; the model (a few ms) is never the reason
@@ -167,6 +161,14 @@ public class PipelineIT extends OspreyTestSupport {
         } finally {
             pipeline.delete();
             camera.delete();
+        }
+    }
+
+    /** Polls until the camera's pipeline has processed {@code frames} frames, or the deadline passes. */
+    private void awaitProcessed(String camera, long frames, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while ((pipeline(camera) == null || pipeline(camera).framesProcessed() < frames) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
         }
     }
 
