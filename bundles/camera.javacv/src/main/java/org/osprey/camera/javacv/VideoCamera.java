@@ -163,7 +163,7 @@ public class VideoCamera implements FrameSource {
                     // open, then nothing for the stall time (the interrupt or FFmpeg's read timeout ended the wait):
                     // stalled, and it stays stalled, opened again and again, until a frame comes
                     String why = String.format(java.util.Locale.ROOT, "no new frame for %.0f s; reopening %s%s", Math.max(quiet, longestWait) / 1e9, config.source(),
-                            opened ? "" : " (" + e.getMessage() + ")");
+                            opened ? "" : " (" + reason(e) + ")");
                     if (status.state() != SourceState.STALLED) {
                         LOG.warn("camera {}: {}", id, why);
                     }
@@ -173,9 +173,9 @@ public class VideoCamera implements FrameSource {
                     backoff = opened ? STALLED_BACKOFF_MILLIS : Math.min(MAX_STALLED_BACKOFF_MILLIS, Math.max(STALLED_BACKOFF_MILLIS, backoff * 2));
                 } else {
                     if (status.state() != SourceState.RECONNECTING) {
-                        LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), e.getMessage());
+                        LOG.warn("camera {}: {} failed ({}); reconnecting with back-off", id, config.source(), reason(e));
                     }
-                    status = new SourceStatus(SourceState.RECONNECTING, config.source() + ": " + e.getMessage(), status.framesDelivered(), Instant.now());
+                    status = new SourceStatus(SourceState.RECONNECTING, config.source() + ": " + reason(e), status.framesDelivered(), Instant.now());
                     backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 }
                 try {
@@ -253,6 +253,27 @@ public class VideoCamera implements FrameSource {
         g.setVideoOption("threads", Optional.ofNullable(options.remove("threads")).orElse("1"));
         options.forEach(g::setOption);
         return g;
+    }
+
+    private static final java.util.regex.Pattern FFMPEG_ERROR = java.util.regex.Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
+
+    /**
+     * What went wrong, for people: JavaCV's message without its hints for programmers ("Has setFormat() been
+     * called?"), with FFmpeg's own words for its error number ("Invalid data found when processing input").
+     */
+    static String reason(Exception e) {
+        String message = String.valueOf(e.getMessage()).replaceAll(" \\((Has|For more details)[^)]*\\(\\)[^)]*\\)", "").strip();
+        java.util.regex.Matcher m = FFMPEG_ERROR.matcher(message);
+        if (!m.find()) {
+            return message;
+        }
+        org.bytedeco.javacpp.BytePointer text = new org.bytedeco.javacpp.BytePointer(256);
+        try {
+            String said = avutil.av_strerror(Integer.parseInt(m.group(2)), text, 256) == 0 ? text.getString() : "error " + m.group(2);
+            return said + " (" + message.substring(m.end()).replaceFirst("^: ", "") + ")";
+        } finally {
+            text.close();
+        }
     }
 
     /** The configured stall, or the larger of 5 s and 10 frame intervals. */

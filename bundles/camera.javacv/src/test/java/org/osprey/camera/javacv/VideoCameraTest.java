@@ -102,6 +102,26 @@ public class VideoCameraTest {
         }
     }
 
+    /** A file that is not a video: the camera keeps trying and says why in FFmpeg's words, not JavaCV's hints to programmers. */
+    @Test
+    public void aCorruptFileIsReportedInPlainWords() throws Exception {
+        Path broken = tmp.getRoot().toPath().resolve("broken.mp4");
+        java.nio.file.Files.write(broken, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 1, 2, 3, 4, 5, 6, 7, 8});
+        VideoCamera camera = new VideoCamera(config(broken.toString(), "", true));
+        try {
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (camera.status().state() != SourceState.RECONNECTING && System.currentTimeMillis() < deadline) {
+                camera.nextFrame(100, TimeUnit.MILLISECONDS);
+            }
+            String message = camera.status().message();
+            assertEquals(message, SourceState.RECONNECTING, camera.status().state());
+            assertTrue(message, message.contains("Invalid data found when processing input") && message.contains(broken.toString()));
+            assertTrue(message, !message.contains("setFormat") && !message.contains("FFmpegLogCallback"));
+        } finally {
+            camera.deactivate();
+        }
+    }
+
     /** An MJPEG stream over HTTP; the server goes away and comes back: the camera reconnects. */
     @Test
     public void followsAnMjpegStreamThroughAnOutage() throws Exception {
