@@ -53,7 +53,9 @@ public final class Outbox implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("the outbox must hold at least one message");
         }
-        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        // "retry:": a thread interrupted while it writes (a listener being stopped) closes the file channel;
+        // H2 then reopens it instead of closing the store for good
+        this.store = new MVStore.Builder().fileName("retry:" + file).autoCommitDisabled().open();
         this.messages = store.openMap("messages");
         this.counters = store.openMap("counters");
         this.capacity = capacity;

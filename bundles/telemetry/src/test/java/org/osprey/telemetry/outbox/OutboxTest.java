@@ -1,6 +1,7 @@
 package org.osprey.telemetry.outbox;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,28 @@ public class OutboxTest {
             assertEquals(2, o.count("delivered"));
             long newer = o.accept("mqtt", message("m5", Duration.ofHours(2)));
             assertEquals("sequence numbers go on after a restart", true, newer > next.get(2).sequence());
+        }
+    }
+
+    /**
+     * A listener thread interrupted while it writes (its component being stopped, CI met it): the file
+     * channel is closed by the interrupt, and the outbox must reopen it, not close itself for good.
+     */
+    @Test
+    public void anInterruptedWriterDoesNotCloseTheOutbox() {
+        try (Outbox o = new Outbox(file(), 100, clock)) {
+            o.accept("mqtt", message("before", Duration.ofHours(2)));
+            Thread.currentThread().interrupt();
+            try {
+                o.accept("mqtt", message("interrupted", Duration.ofHours(2)));
+            } catch (RuntimeException e) {
+                // the write may fail; the store must not
+            } finally {
+                Thread.interrupted();
+            }
+            o.accept("mqtt", message("after", Duration.ofHours(2)));
+            List<String> ids = o.next("mqtt", 10).stream().map(e -> e.message().id()).toList();
+            assertTrue(ids.toString(), ids.contains("before") && ids.contains("after"));
         }
     }
 
