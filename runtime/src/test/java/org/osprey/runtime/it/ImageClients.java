@@ -54,6 +54,23 @@ final class ImageClients implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (up to a minute) until {@code count} answers completed later than {@code settleMillis} after
+     * {@code since}; returns their versions.
+     */
+    List<String> awaitVersionsAfter(long since, long settleMillis, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        for (List<String> versions;; Thread.sleep(20)) {
+            versions = versionsAfter(since, settleMillis);
+            if (versions.size() >= count) {
+                return versions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(versions.size() + " of " + count + " answers in a minute; failures: " + failures);
+            }
+        }
+    }
+
     @Override
     public void close() {
         stop.set(true);

@@ -34,19 +34,15 @@ public class ModelHotSwapIT extends OspreyTestSupport {
     public void newerVersionTakesOverAndFallsBackWithNoFailedRequest() throws Exception {
         ImageClients clients = new ImageClients(4, sample("astronaut.png"), 1);
         try {
-            Thread.sleep(500);
+            clients.awaitVersionsAfter(System.nanoTime(), 0, 5);
             Bundle v2 = context.installBundle(TestModelFiles.uri("blazeface-2.0.0.jar"));
             v2.start();
             InferenceIT.awaitActive("blazeface", "2.0.0");
-            long switched = System.nanoTime();
-            Thread.sleep(1000);
-            assertOnly(clients.versionsAfter(switched, 200), "2.0.0");
+            assertOnly(clients.awaitVersionsAfter(System.nanoTime(), 200, 10), "2.0.0");
 
             v2.uninstall();
             InferenceIT.awaitActive("blazeface", "1.2.0");
-            long back = System.nanoTime();
-            Thread.sleep(1000);
-            assertOnly(clients.versionsAfter(back, 200), "1.2.0");
+            assertOnly(clients.awaitVersionsAfter(System.nanoTime(), 200, 10), "1.2.0");
         } finally {
             clients.close();
         }

@@ -449,7 +449,7 @@ public class PipelineIT extends OspreyTestSupport {
             pipeline.update(p);
 
             await(e -> e.type() == EventType.APPEARED && e.cameraId().equals("door"), 30_000);
-            for (String bsn : new String[] {"org.osprey.inference.onnx", "org.osprey.model.blazeface", "org.osprey.pipeline", "org.osprey.http"}) {
+            for (String bsn : new String[] {"org.osprey.inference.onnx", "osprey.model.blazeface", "org.osprey.pipeline", "org.osprey.http"}) {
                 assertEquals(bsn + " kept its bundle id", ids.get(bsn), (Long) bundle(bsn).getBundleId());
                 assertEquals(bsn + " is active", Bundle.ACTIVE, bundle(bsn).getState());
             }

@@ -40,10 +40,16 @@ final class TestModels {
                 }
             }
         }
+        // the shipped bundle itself, for tests that replaced it in place to put it back
+        Files.copy(shipped, dir.resolve("blazeface-1.2.0.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try {
             for (String v : new String[] {"2.0.0", "3.0.0", "4.0.0"}) {
                 new ModelBundle(ModelDescriptor.parse(json), v, onnx).labels("face\n").write(dir.resolve("blazeface-" + v + ".jar"));
             }
+            // the same network under another name: a model that is new to the gateway, not an update
+            ModelDescriptor portrait = ModelDescriptor.parse(json);
+            portrait.name = "portrait";
+            new ModelBundle(portrait, "1.0.0", onnx).labels("face\n").write(dir.resolve("portrait-1.0.0.jar"));
             new ModelBundle(ModelDescriptor.parse(json), "9.0.0", "this is not an ONNX model".getBytes(StandardCharsets.UTF_8))
                     .symbolicName("test.model.corrupt").labels("face\n").write(dir.resolve("corrupt.jar"));
             ModelDescriptor wrongSize = ModelDescriptor.parse(json);
