@@ -35,6 +35,34 @@ def zero_from(input_name, prefix):
     ], prefix + "_nothing"
 
 
+def probe(input_name, prefix, channel, rows, cols, nhwc=False, uint8=False):
+    """The mean of one channel of the input over rows x cols (half-open ranges), as a scalar."""
+    if nhwc:
+        axes, starts, ends = [1, 2, 3], [rows[0], cols[0], channel], [rows[1], cols[1], channel + 1]
+    else:
+        axes, starts, ends = [1, 2, 3], [channel, rows[0], cols[0]], [channel + 1, rows[1], cols[1]]
+    nodes = [const(prefix + "_starts", np.array(starts, dtype=np.int64)), const(prefix + "_ends", np.array(ends, dtype=np.int64)),
+             const(prefix + "_axes", np.array(axes, dtype=np.int64)),
+             helper.make_node("Slice", [input_name, prefix + "_starts", prefix + "_ends", prefix + "_axes"], [prefix + "_patch"])]
+    patch = prefix + "_patch"
+    if uint8:
+        nodes.append(helper.make_node("Cast", [patch], [prefix + "_patch_f"], to=TensorProto.FLOAT))
+        patch = prefix + "_patch_f"
+    nodes.append(helper.make_node("ReduceMean", [patch], [prefix], keepdims=0))
+    return nodes, prefix
+
+
+def modulated(name, base, terms):
+    """base + sum(mask * probe): a constant output some of whose entries follow the input's pixels."""
+    nodes, current = [const(name + "_base", np.asarray(base, dtype=np.float32))], name + "_base"
+    for i, (mask, probe_nodes, probe_name) in enumerate(terms):
+        nodes += probe_nodes + [const(f"{name}_mask{i}", np.asarray(mask, dtype=np.float32)),
+                                helper.make_node("Mul", [f"{name}_mask{i}", probe_name], [f"{name}_term{i}"]),
+                                helper.make_node("Add", [current, f"{name}_term{i}"], [f"{name}_sum{i}"])]
+        current = f"{name}_sum{i}"
+    return nodes + [helper.make_node("Identity", [current], [name])]
+
+
 def save(name, nodes, inputs, outputs, metadata=None):
     graph = helper.make_graph(nodes, name, inputs, outputs)
     model = helper.make_model(graph, opset_imports=OPSET, producer_name="osprey-test-models")
@@ -114,7 +142,8 @@ def customvision_od():
     """Custom Vision object detection, compact domain: one raw grid [1, 5*(5+C), 13, 13], C = 2.
 
     Two live cells: (x 6, y 6, anchor 0) is a 'cat' box 0.2 x 0.3 centred in the picture, objectness
-    logit 5 and class logits (3, 0); (x 2, y 9, anchor 1) is a 'dog' box with objectness logit 2, class
+    logit 5 * R / 255 (R: red, the third channel of Bgr8, 0-255 as the metadata says; 5 for a red
+    picture) and class logits (3, 0); (x 2, y 9, anchor 1) is a 'dog' box with objectness logit 2, class
     logits (0, 4). Every other anchor has objectness logit -20.
     """
     classes, grid = 2, 13
@@ -125,7 +154,9 @@ def customvision_od():
     raw[a, 1, 6, 6] = 0
     raw[a, 2, 6, 6] = math.log(0.2 * grid / CV_ANCHORS[a][0])
     raw[a, 3, 6, 6] = math.log(0.3 * grid / CV_ANCHORS[a][1])
-    raw[a, 4, 6, 6] = 5
+    raw[a, 4, 6, 6] = 0
+    cat_objectness = np.zeros_like(raw)
+    cat_objectness[a, 4, 6, 6] = 5 / 255
     raw[a, 5, 6, 6] = 3
     a = 1
     raw[a, 0, 9, 2] = 1.0
@@ -134,22 +165,23 @@ def customvision_od():
     raw[a, 3, 9, 2] = 0
     raw[a, 4, 9, 2] = 2
     raw[a, 6, 9, 2] = 4
-    z, nothing = zero_from("data", "z")
-    nodes = z + [const("grid", raw.reshape(1, 5 * (5 + classes), grid, grid)),
-                 helper.make_node("Add", ["grid", nothing], ["model_outputs0"])]
+    shape = (1, 5 * (5 + classes), grid, grid)
+    nodes = modulated("model_outputs0", raw.reshape(shape), [(cat_objectness.reshape(shape), *probe("data", "red", 2, (180, 236), (180, 236)))])
     save("customvision-od", nodes, [float_input("data", [1, 3, 416, 416])], [output("model_outputs0", [1, 35, 13, 13])],
          {"Image.BitmapPixelFormat": "Bgr8", "Image.NominalPixelRange": "NominalRange_0_255"})
 
 
 def customvision_s1():
-    """Custom Vision object detection, compact [S1]: NMS in the graph; normalised x1,y1,x2,y2 boxes."""
+    """Custom Vision object detection, compact [S1]: NMS in the graph; normalised x1,y1,x2,y2 boxes.
+
+    RGB, 0-255. The 'pear' scores 0.9 * R / 255: 0.9 for a red picture.
+    """
     z, nothing = zero_from("image_tensor", "z")
     boxes = np.array([[[0.1, 0.2, 0.5, 0.6], [0.6, 0.6, 0.9, 0.95]]], dtype=np.float32)
     nodes = z + [
         const("b", boxes), helper.make_node("Add", ["b", nothing], ["detected_boxes"]),
         const("detected_classes", np.array([[1, 0]], dtype=np.int64)),
-        const("s", np.array([[0.9, 0.05]], dtype=np.float32)), helper.make_node("Add", ["s", nothing], ["detected_scores"]),
-    ]
+    ] + modulated("detected_scores", [[0, 0.05]], [([[0.9 / 255, 0]], *probe("image_tensor", "red", 0, (140, 180), (140, 180)))])
     save("customvision-s1", nodes, [float_input("image_tensor", [1, 3, 320, 320])],
          [output("detected_boxes", [1, 2, 4]), output("detected_classes", [1, 2], TensorProto.INT64),
           output("detected_scores", [1, 2])])
@@ -162,11 +194,15 @@ def yolov3(tiny):
     size of the picture it letterboxed: dog (COCO 16) at x 0.1-0.5, y 0.25-0.75 with score 0.8; and a
     bicycle (COCO 1) at x 0.5-0.9, y 0.1-0.3 with score 0.6. scores is [1,80,N]; indices are
     (batch, class, box), [M,3] for YOLOv3 and [1,M,3] for tiny (which takes image_shape as int32 here).
+    RGB, 0-1, letterboxed to 416x416 with grey 128: a 640x480 picture becomes 416x312 between two bands
+    of 52 rows. The dog's score is 0.8 * R (from the content), the bicycle's 0.6 * G / (128/255) (from
+    the top band): 0.8 and 0.6 when the picture is red and the padding grey 128.
     """
     fractions = np.array([[[0.25, 0.1, 0.75, 0.5], [0.1, 0.5, 0.3, 0.9], [0, 0, 0.1, 0.1]]], dtype=np.float32)
     scores = np.zeros((1, 80, 3), dtype=np.float32)
-    scores[0, 16, 0] = 0.8
-    scores[0, 1, 1] = 0.6
+    dog, bicycle = np.zeros_like(scores), np.zeros_like(scores)
+    dog[0, 16, 0] = 0.8
+    bicycle[0, 1, 1] = 0.6 * 255 / 128
     scores[0, 5, 2] = 0.3  # not selected by the graph's NMS: must not show up
     indices = np.array([[0, 16, 0], [0, 1, 1]], dtype=np.int32)
     z, nothing = zero_from("input_1", "z")
@@ -182,8 +218,8 @@ def yolov3(tiny):
         const("f", fractions),
         helper.make_node("Mul", ["f", "hwhw3"], ["boxes_raw"]),
         helper.make_node("Add", ["boxes_raw", nothing], ["yolonms_layer_1/ExpandDims_1:0"]),
-        const("sc", scores),
-        helper.make_node("Add", ["sc", nothing], ["yolonms_layer_1/ExpandDims_3:0"]),
+    ] + modulated("yolonms_layer_1/ExpandDims_3:0", scores, [(dog, *probe("input_1", "red", 0, (180, 236), (180, 236))),
+                                                          (bicycle, *probe("input_1", "pad", 1, (0, 40), (0, 416)))]) + [
         const("yolonms_layer_1/concat_2:0", indices.reshape(1, 2, 3) if tiny else indices),
     ]
     shape_type = TensorProto.INT32 if tiny else TensorProto.FLOAT
@@ -193,7 +229,10 @@ def yolov3(tiny):
           output("yolonms_layer_1/concat_2:0", [1, 2, 3] if tiny else [2, 3], TensorProto.INT32)])
 
 
-# YOLOv5/v8 rows in pixels of the 320x320 letterboxed input: cx, cy, w, h, (objectness,) class scores
+# YOLOv5/v8 rows in pixels of the 320x320 letterboxed input: cx, cy, w, h, (objectness,) class scores.
+# A 640x480 picture is 320x240 between two bands of 40 rows of grey 114. The pears' class scores are
+# multiplied by R (in the content), the apple's by G / (114/255) (in the top band): as written for a red
+# picture fed as RGB 0-1 with the padding YOLOv5 and v8 were trained with.
 YOLO_ROWS = [
     (160, 120, 64, 48, 0.9, [0.1, 0.95]),   # a 'pear' in the middle
     (162, 121, 64, 48, 0.9, [0.1, 0.90]),   # the same pear again: NMS removes it
@@ -202,18 +241,29 @@ YOLO_ROWS = [
 ]
 
 
+def yolo_probes(rows, score_column):
+    """The masks that tie the pears' (rows 0, 1; class 1) and the apple's (row 2, class 0) scores to the input."""
+    red, pad = np.zeros_like(rows), np.zeros_like(rows)
+    for r in (0, 1):
+        red[r, score_column + 1] = rows[r, score_column + 1]
+        rows[r, score_column + 1] = 0
+    pad[2, score_column] = rows[2, score_column] * 255 / 114
+    rows[2, score_column] = 0
+    return [(red, *probe("images", "red", 0, (150, 170), (150, 170))), (pad, *probe("images", "pad", 1, (0, 20), (0, 320)))]
+
+
 def yolov5():
-    rows = np.array([[cx, cy, w, h, obj] + cls for cx, cy, w, h, obj, cls in YOLO_ROWS], dtype=np.float32)[None]
-    z, nothing = zero_from("images", "z")
-    nodes = z + [const("rows", rows), helper.make_node("Add", ["rows", nothing], ["output0"])]
+    rows = np.array([[cx, cy, w, h, obj] + cls for cx, cy, w, h, obj, cls in YOLO_ROWS], dtype=np.float32)
+    terms = yolo_probes(rows, 5)
+    nodes = modulated("output0", rows[None], [(mask[None], *p) for mask, *p in terms])
     save("yolov5", nodes, [float_input("images", [1, 3, 320, 320])], [output("output0", [1, 4, 7])])
 
 
 def yolov8():
     # no objectness: class scores are the final scores; transposed to [1, 4+C, N]
     rows = np.array([[cx, cy, w, h] + [c * obj for c in cls] for cx, cy, w, h, obj, cls in YOLO_ROWS], dtype=np.float32)
-    z, nothing = zero_from("images", "z")
-    nodes = z + [const("rows", rows.T[None].copy()), helper.make_node("Add", ["rows", nothing], ["output0"])]
+    terms = yolo_probes(rows, 4)
+    nodes = modulated("output0", rows.T[None].copy(), [(mask.T[None].copy(), *p) for mask, *p in terms])
     save("yolov8", nodes, [float_input("images", [1, 3, 320, 320])], [output("output0", [1, 6, 4])])
 
 
@@ -221,7 +271,7 @@ def ssd_tf():
     """TF object detection API SSD export: uint8 NHWC input of any size; boxes (ymin,xmin,ymax,xmax).
 
     num_detections is 2: the third row is padding and must be ignored. Classes are 1-based COCO ids:
-    18 is a dog, 2 a bicycle.
+    18 is a dog, 2 a bicycle. RGB 0-255 as bytes: the dog scores 0.8 * R / 255, 0.8 for a red picture.
     """
     inp = helper.make_tensor_value_info("image_tensor:0", TensorProto.UINT8, [1, None, None, 3])
     nodes = [
@@ -232,7 +282,7 @@ def ssd_tf():
         const("n", np.array([2], dtype=np.float32)), helper.make_node("Add", ["n", "nothing"], ["num_detections:0"]),
         const("b", np.array([[[0.25, 0.1, 0.75, 0.5], [0.1, 0.5, 0.3, 0.9], [0, 0, 1, 1]]], dtype=np.float32)),
         helper.make_node("Add", ["b", "nothing"], ["detection_boxes:0"]),
-        const("s", np.array([[0.8, 0.6, 0.99]], dtype=np.float32)), helper.make_node("Add", ["s", "nothing"], ["detection_scores:0"]),
+    ] + modulated("detection_scores:0", [[0, 0.6, 0.99]], [([[0.8 / 255, 0, 0]], *probe("image_tensor:0", "red", 0, (0, 16), (0, 16), nhwc=True, uint8=True))]) + [
         const("c", np.array([[18, 2, 1]], dtype=np.float32)), helper.make_node("Add", ["c", "nothing"], ["detection_classes:0"]),
     ]
     save("ssd-mobilenet", nodes, [inp], [output("num_detections:0", [1]), output("detection_boxes:0", [1, 3, 4]),

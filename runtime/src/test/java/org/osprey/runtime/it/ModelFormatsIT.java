@@ -22,7 +22,9 @@ import com.google.gson.JsonObject;
  * are known (tools/test-models/generate.py), installed into the gateway and asked through
  * {@code POST /image}: the labels, scores and boxes users get are checked against values worked out
  * by hand from the model's outputs and each format's conventions (normalised or pixel, corners or
- * centre, x-first or y-first, letterbox undone or not).
+ * centre, x-first or y-first, letterbox undone or not). The detectors read some of their scores from
+ * the input tensor, so each score below also checks what the gateway fed the model: colour order,
+ * value range, mean and std, and the letterbox's padding level.
  */
 public class ModelFormatsIT extends OspreyTestSupport {
 
@@ -201,6 +203,21 @@ public class ModelFormatsIT extends OspreyTestSupport {
         assertEquals(112, pear.get("y_min").getAsInt());
         assertEquals(384, pear.get("x_max").getAsInt());
         assertEquals(208, pear.get("y_max").getAsInt());
+    }
+
+    /**
+     * input = (pixel / 255 - mean) / std per channel, padding included: the pear's score is 0.855 times
+     * the red channel's value in the content, (1 - 0.5) / 2; the apple's is 0.56 * 255/114 times the green
+     * channel's value in the band of padding, (114/255 - 0.1) / 1.
+     */
+    @Test
+    public void meanAndStdApplyPerChannel() throws Exception {
+        JsonArray p = predictions("yolov8-normalised");
+        assertEquals(p.toString(), 2, p.size());
+        // best first
+        assertPrediction(p, 0, "apple", 0.8 * 0.7 * 255 / 114 * (114 / 255.0 - 0.1) / 1, 64 / 320.0, (184 - 40) / 240.0, 32 / 320.0,
+                32 / 240.0);
+        assertPrediction(p, 1, "pear", 0.9 * 0.95 * (1 - 0.5) / 2, 128 / 320.0, (96 - 40) / 240.0, 64 / 320.0, 48 / 240.0);
     }
 
     /** 8-bit input of any size; boxes y-first; 1-based class ids; num_detections cuts the padding row. */

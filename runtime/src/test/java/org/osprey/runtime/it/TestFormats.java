@@ -38,14 +38,20 @@ final class TestFormats {
         pack(dir, "yolov5", "apple\npear");
         pack(dir, "yolov8", "apple\npear");
         pack(dir, "ssd-mobilenet", coco90);
+        // a model trained on inputs normalised per channel: the same YOLOv8 with a mean and std to apply
+        packAs(dir, "yolov8", "yolov8-normalised", "apple\npear", "--mean", "0.5,0.1,0.125", "--std", "2,1,2", "--threshold", "0.1");
         return dir;
     }
 
     private static void pack(Path dir, String format, String labels, String... more) throws Exception {
-        Path labelFile = dir.resolve(format + ".labels.txt");
+        packAs(dir, format, format, labels, more);
+    }
+
+    private static void packAs(Path dir, String format, String name, String labels, String... more) throws Exception {
+        Path labelFile = dir.resolve(name + ".labels.txt");
         Files.writeString(labelFile, labels + "\n", StandardCharsets.UTF_8);
         List<String> args = new ArrayList<>(List.of("--model", Path.of(System.getProperty("osprey.test.models"), format + ".onnx").toString(),
-                "--labels", labelFile.toString(), "--name", format, "--output", dir.resolve(format + "-1.0.0.jar").toString()));
+                "--labels", labelFile.toString(), "--name", name, "--output", dir.resolve(name + "-1.0.0.jar").toString()));
         args.addAll(List.of(more));
         ModelPackager.run(args.toArray(new String[0]));
     }
