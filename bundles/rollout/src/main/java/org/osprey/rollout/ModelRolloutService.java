@@ -156,7 +156,9 @@ public class ModelRolloutService implements ModelRollout, ConfigurationListener 
     }
 
     private synchronized void schedule(long delayMillis) {
-        if (next != null && next.getDelay(TimeUnit.MILLISECONDS) <= delayMillis && !next.isDone()) {
+        // a pass already due sooner stands (a pass that is running, delay <= 0, is this one: it schedules the next)
+        long due = next == null || next.isDone() ? -1 : next.getDelay(TimeUnit.MILLISECONDS);
+        if (due > 0 && due <= delayMillis) {
             return;
         }
         if (next != null) {

@@ -21,6 +21,7 @@ import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osprey.api.rollout.ModelRollout;
 import org.osprey.api.vision.ModelCatalog;
 import org.osprey.api.vision.ModelRecord;
 import org.osprey.http.auth.AdminContext;
@@ -53,8 +54,15 @@ public class ModelsServlet extends HttpServlet {
             String since) {
     }
 
-    record Response(List<Entry> models, Integer openSessions, String defaultModel) {
+    /** Where the rollout of a wanted version stands: state downloading, verifying, installing, active, replaced or failed. */
+    record Rollout(String version, String state, long bytes, long size, Double progress, String message) {
     }
+
+    record Response(List<Entry> models, Integer openSessions, String defaultModel, Map<String, Rollout> rollout) {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ModelRollout modelRollout;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile ModelCatalog catalog;
@@ -150,8 +158,14 @@ public class ModelsServlet extends HttpServlet {
         Configuration api = configurationAdmin.getConfiguration("org.osprey.http.inference", "?");
         Object chosen = api.getProperties() == null ? null : api.getProperties().get("defaultModel");
         String defaultModel = chosen == null ? "" : chosen.toString();
-        Response body = c == null ? new Response(List.of(), null, defaultModel)
-                : new Response(c.models().stream().map(ModelsServlet::entry).toList(), c.openSessions(), defaultModel);
+        Map<String, Rollout> rollout = new java.util.TreeMap<>();
+        ModelRollout r = modelRollout;
+        if (r != null) {
+            r.status().forEach((name, s) -> rollout.put(name, new Rollout(s.version(), s.state().name().toLowerCase(java.util.Locale.ROOT), s.bytes(),
+                    s.size(), s.progress().orElse(null), s.message())));
+        }
+        Response body = c == null ? new Response(List.of(), null, defaultModel, rollout)
+                : new Response(c.models().stream().map(ModelsServlet::entry).toList(), c.openSessions(), defaultModel, rollout);
         write(resp, HttpServletResponse.SC_OK, body);
     }
 

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osprey.api.command.GatewayCommand;
 import org.osprey.api.pipeline.CameraPipeline;
 import org.osprey.api.pipeline.PipelineStatus;
+import org.osprey.api.rollout.ModelRollout;
 import org.osprey.api.vision.ModelCatalog;
 import org.osprey.api.vision.ModelRecord;
 import org.osprey.telemetry.service.TelemetryService;
@@ -32,6 +33,8 @@ public class StatusCommand implements GatewayCommand {
     private final TelemetryService telemetry;
     private final List<CameraPipeline> pipelines = new CopyOnWriteArrayList<>();
     private volatile ModelCatalog catalog;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ModelRollout rollout;
 
     @Activate
     public StatusCommand(BundleContext context, @Reference TelemetryService telemetry) {
@@ -73,7 +76,10 @@ public class StatusCommand implements GatewayCommand {
         return status;
     }
 
-    /** Per name, the version that serves (or the newest one's state when none serves). */
+    /**
+     * Per name, the version that serves (or the newest one's state when none serves), and where the
+     * rollout of a wanted version stands ({@code rollout}: version, state, progress in percent, message).
+     */
     private Map<String, Object> models() {
         Map<String, Object> models = new LinkedHashMap<>();
         ModelCatalog c = catalog;
@@ -90,6 +96,19 @@ public class StatusCommand implements GatewayCommand {
                 r.message().ifPresent(why -> m.put("message", why));
                 models.put(r.name(), m);
             }
+        }
+        ModelRollout ro = rollout;
+        if (ro != null) {
+            ro.status().forEach((name, s) -> {
+                Map<String, Object> rolling = new LinkedHashMap<>();
+                rolling.put("version", s.version());
+                rolling.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
+                s.progress().ifPresent(p -> rolling.put("progress", (int) Math.floor(p * 100)));
+                s.why().ifPresent(why -> rolling.put("message", why));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) models.computeIfAbsent(name, n -> new LinkedHashMap<>());
+                m.put("rollout", rolling);
+            });
         }
         return models;
     }

@@ -124,7 +124,11 @@ public final class TwinConfiguration {
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("a component's value is an object of its attributes");
         }
-        boolean factory = !map.isEmpty() && map.values().stream().allMatch(v -> v == null || v instanceof Map);
+        if (map.isEmpty()) {
+            // nothing to set (what a factory's last instance set to null leaves in the twin); never a new empty configuration
+            return;
+        }
+        boolean factory = map.values().stream().allMatch(v -> v == null || v instanceof Map);
         if (!factory) {
             update(admin.getConfiguration(pid, "?"), map);
             return;
