@@ -140,6 +140,8 @@ public class RolloutIT {
         }
 
         Mosquitto broker = Mosquitto.anonymous(dir.resolve("mosquitto"));
+        BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
+        MqttClient operator = new MqttClient(broker.url(), "rollout-it-operator", new MemoryPersistence());
         try (LocalIotHub hub = new LocalIotHub(dir.resolve("hub"), ca); HttpsFileServer files = new HttpsFileServer(ca, dir)) {
             files.serve("blazeface-2.0.0.jar", v2);
             files.serve("blazeface-3.0.0.jar", v3);
@@ -164,6 +166,11 @@ public class RolloutIT {
             for (GatewayProcess g : gateways) {
                 await("the gateway connected to the hub", 120, () -> g.uplink("iothub").filter(u -> u.get("connected").getAsBoolean()).isPresent());
             }
+            operator.connect(new MqttConnectOptions());
+            operator.subscribe("osprey/" + DEVICES[0] + "/reply/+", 1, (topic, msg) -> replies.add(JsonParser.parseString(new String(msg.getPayload(),
+                    StandardCharsets.UTF_8)).getAsJsonObject()));
+            await("the gateway's MQTT uplink is connected", 60, () -> gateways.get(0).uplink("mqtt").filter(u -> u.get("connected").getAsBoolean())
+                    .isPresent());
 
             byte[] photo = Files.readAllBytes(Path.of(System.getProperty("osprey.samples"), "astronaut.png"));
             AtomicBoolean stop = new AtomicBoolean();
@@ -235,7 +242,7 @@ public class RolloutIT {
                 }
 
                 // 5. the same over MQTT: installModel and removeModel, with their answers
-                mqttCommands(broker, gateways.get(0), DEVICES[0], files.url("blazeface-3.0.0.jar"), sha256(v3));
+                mqttCommands(operator, replies, gateways.get(0), DEVICES[0], files.url("blazeface-3.0.0.jar"), sha256(v3));
             } finally {
                 stop.set(true);
                 for (Thread t : clients) {
@@ -243,46 +250,53 @@ public class RolloutIT {
                 }
             }
             assertEquals("failed requests while models were rolled out: " + failures, List.of(), failures);
+
+            // 6. a download cut short by a crash of the gateway goes on from where it was after the restart
+            GatewayProcess g = gateways.get(0);
+            files.stallOnce("portrait-1.0.0.jar", portrait.length / 2);
+            JsonObject started = command(operator, replies, DEVICES[0], "installModel", "{\"name\":\"portrait\",\"version\":\"1.0.0\",\"url\":\""
+                    + files.url("portrait-1.0.0.jar") + "\",\"sha256\":\"" + sha256(portrait) + "\"}");
+            assertEquals(started.toString(), 200, started.get("status").getAsInt());
+            await("half of portrait downloaded", 60, () -> rollout(g, "portrait").filter(r -> r.get("bytes").getAsLong() >= portrait.length / 2).isPresent());
+            g.kill();
+            int before = files.requests.size();
+            assertFalse("no range asked before the crash: " + files.requests,
+                    files.requests.stream().anyMatch(r -> r.startsWith("GET /portrait-1.0.0.jar bytes=")));
+            g.start(Map.of());
+            await("portrait active after the restart", 120, () -> rollout(g, "portrait").filter(r -> r.get("state").getAsString().equals("active")).isPresent());
+            List<String> after = files.requests.subList(before, files.requests.size());
+            assertTrue("the download went on from the kept part: " + after, after.contains("GET /portrait-1.0.0.jar bytes=" + portrait.length / 2 + "-"));
         } finally {
+            operator.disconnectForcibly(1000);
+            operator.close();
             broker.stop();
         }
     }
 
-    private void mqttCommands(Mosquitto broker, GatewayProcess g, String device, String url, String sha256) throws Exception {
-        BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
-        MqttClient client = new MqttClient(broker.url(), "rollout-it-operator", new MemoryPersistence());
-        try {
-            client.connect(new MqttConnectOptions());
-            client.subscribe("osprey/" + device + "/reply/+", 1, (topic, msg) -> replies.add(JsonParser.parseString(new String(msg.getPayload(),
-                    StandardCharsets.UTF_8)).getAsJsonObject()));
-            await("the gateway's MQTT uplink is connected", 60, () -> g.uplink("mqtt").filter(u -> u.get("connected").getAsBoolean()).isPresent());
+    private void mqttCommands(MqttClient client, BlockingQueue<JsonObject> replies, GatewayProcess g, String device, String url, String sha256)
+            throws Exception {
+        JsonObject bad = command(client, replies, device, "installModel", "{\"name\":\"blazeface\",\"version\":\"3.0.0\",\"url\":\"" + url + "\"}");
+        assertEquals(bad.toString(), 400, bad.get("status").getAsInt());
+        assertTrue(bad.toString(), bad.get("error").getAsString().contains("sha256"));
 
-            JsonObject bad = command(client, replies, device, "installModel", "{\"name\":\"blazeface\",\"version\":\"3.0.0\",\"url\":\"" + url + "\"}");
-            assertEquals(bad.toString(), 400, bad.get("status").getAsInt());
-            assertTrue(bad.toString(), bad.get("error").getAsString().contains("sha256"));
+        JsonObject started = command(client, replies, device, "installModel",
+                "{\"name\":\"blazeface\",\"version\":\"3.0.0\",\"url\":\"" + url + "\",\"sha256\":\"" + sha256 + "\"}");
+        assertEquals(started.toString(), 200, started.get("status").getAsInt());
+        JsonObject result = started.getAsJsonObject("result");
+        assertEquals("blazeface", result.get("name").getAsString());
+        assertEquals("3.0.0", result.get("version").getAsString());
+        assertTrue(result.toString(), List.of("pending", "downloading", "verifying", "installing", "active").contains(result.get("state").getAsString()));
+        await("installModel: 3.0.0 active", 60, () -> rollout(g, "blazeface").filter(r -> r.get("state").getAsString().equals("active")).isPresent());
+        JsonObject status = command(client, replies, device, "getStatus", "").getAsJsonObject("result");
+        JsonObject blazeface = status.getAsJsonObject("models").getAsJsonObject("blazeface");
+        assertEquals(blazeface.toString(), "3.0.0", blazeface.get("version").getAsString());
+        assertEquals(blazeface.toString(), "active", blazeface.getAsJsonObject("rollout").get("state").getAsString());
 
-            JsonObject started = command(client, replies, device, "installModel",
-                    "{\"name\":\"blazeface\",\"version\":\"3.0.0\",\"url\":\"" + url + "\",\"sha256\":\"" + sha256 + "\"}");
-            assertEquals(started.toString(), 200, started.get("status").getAsInt());
-            JsonObject result = started.getAsJsonObject("result");
-            assertEquals("blazeface", result.get("name").getAsString());
-            assertEquals("3.0.0", result.get("version").getAsString());
-            assertTrue(result.toString(), List.of("pending", "downloading", "verifying", "installing", "active").contains(result.get("state").getAsString()));
-            await("installModel: 3.0.0 active", 60, () -> rollout(g, "blazeface").filter(r -> r.get("state").getAsString().equals("active")).isPresent());
-            JsonObject status = command(client, replies, device, "getStatus", "").getAsJsonObject("result");
-            JsonObject blazeface = status.getAsJsonObject("models").getAsJsonObject("blazeface");
-            assertEquals(blazeface.toString(), "3.0.0", blazeface.get("version").getAsString());
-            assertEquals(blazeface.toString(), "active", blazeface.getAsJsonObject("rollout").get("state").getAsString());
-
-            JsonObject removed = command(client, replies, device, "removeModel", "{\"name\":\"blazeface\"}");
-            assertEquals(removed.toString(), 200, removed.get("status").getAsInt());
-            await("removeModel: back to 1.2.0", 60, () -> installedVersions(g, "blazeface").equals(List.of("1.2.0")));
-            JsonObject again = command(client, replies, device, "removeModel", "{\"name\":\"blazeface\"}");
-            assertEquals(again.toString(), 404, again.get("status").getAsInt());
-        } finally {
-            client.disconnectForcibly(1000);
-            client.close();
-        }
+        JsonObject removed = command(client, replies, device, "removeModel", "{\"name\":\"blazeface\"}");
+        assertEquals(removed.toString(), 200, removed.get("status").getAsInt());
+        await("removeModel: back to 1.2.0", 60, () -> installedVersions(g, "blazeface").equals(List.of("1.2.0")));
+        JsonObject again = command(client, replies, device, "removeModel", "{\"name\":\"blazeface\"}");
+        assertEquals(again.toString(), 404, again.get("status").getAsInt());
     }
 
     private static JsonObject command(MqttClient client, BlockingQueue<JsonObject> replies, String device, String name, String request)
