@@ -4,7 +4,7 @@
  * {@value org.osprey.api.pipeline.CameraPipeline#CAMERA_ID}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.osprey.api.pipeline;
 
 import org.osgi.annotation.bundle.Export;

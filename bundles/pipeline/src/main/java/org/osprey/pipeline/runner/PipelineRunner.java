@@ -68,6 +68,7 @@ public class PipelineRunner implements CameraPipeline {
     private final AtomicLong errors = new AtomicLong();
     private volatile String state = "starting";
     private volatile Model lastModel;
+    private final List<String> labels;
     private volatile FrameSource lastCamera;
     private volatile boolean running = true;
     /** Why the configuration cannot run, or null. */
@@ -101,6 +102,7 @@ public class PipelineRunner implements CameraPipeline {
         }
         this.invalid = problem;
         this.regions = List.copyOf(zones);
+        this.labels = ConfigLists.entries(config.labels()).stream().distinct().toList();
         this.tracker = new EventTracker(cameraId, new TrackerSettings(config.appearFrames(), config.leaveFrames(), config.minScore(),
                 Set.copyOf(ConfigLists.entries(config.labels())), zones));
         Filter camera = FrameworkUtil.createFilter("(&(objectClass=" + FrameSource.class.getName() + ")(" + FrameSource.CAMERA_ID + "="
@@ -222,6 +224,20 @@ public class PipelineRunner implements CameraPipeline {
     @Override
     public Optional<Observation> latest() {
         return Optional.ofNullable(latest);
+    }
+
+    @Override
+    public List<String> watchedLabels() {
+        if (!labels.isEmpty()) {
+            return labels;
+        }
+        Model m = models == null ? null : models.getService();
+        return m == null ? List.of() : m.info().labels().stream().distinct().toList();
+    }
+
+    @Override
+    public List<Region> zones() {
+        return regions;
     }
 
     @Deactivate

@@ -67,6 +67,7 @@ public final class MqttLink implements Uplink, AutoCloseable {
     private volatile Instant since = Instant.now();
     private long backoff;
     private volatile long attempts;
+    private final java.util.List<Runnable> connectedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Never fails: the client is made and connected in the background; what is wrong with the settings
@@ -98,6 +99,8 @@ public final class MqttLink implements Uplink, AutoCloseable {
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(10);
         o.setKeepAliveInterval(30);
+        // Paho refuses an 11th QoS 1 publish in flight by default; discovery configs and states go out in bursts
+        o.setMaxInflight(1000);
         // the broker tells everyone when the gateway is gone
         o.setWill(prefix + "status", OFFLINE, 1, true);
         if (s.broker().startsWith("ssl://")) {
@@ -170,6 +173,13 @@ public final class MqttLink implements Uplink, AutoCloseable {
             lastError = null;
             since = Instant.now();
             LOG.info("Connected to MQTT broker {}", broker);
+            for (Runnable r : connectedListeners) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("After connecting to {}: {}", broker, e.toString());
+                }
+            }
         } catch (MqttException e) {
             disconnected(reason(e));
         }
@@ -224,6 +234,69 @@ public final class MqttLink implements Uplink, AutoCloseable {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    /** Runs {@code r} on the link's thread after each connect (and at once if connected now). */
+    public void onConnected(Runnable r) {
+        connectedListeners.add(r);
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            connector.execute(r);
+        }
+    }
+
+    /**
+     * Publishes with QoS 1 if connected; a message that finds the link down is dropped (retained state is
+     * published again after the next connect by whoever keeps it).
+     *
+     * @return whether it was handed to the client
+     */
+    public boolean publish(String topic, byte[] payload, boolean retained) {
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        try {
+            c.publish(topic, payload, 1, retained);
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("MQTT publish to {} failed: {}", topic, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * The topics of the retained messages (not empty) that match {@code filter} now: subscribes, collects
+     * for {@code millis}, unsubscribes. Call on the link's thread ({@link #onConnected}).
+     */
+    public java.util.Set<String> retained(String filter, long millis) throws MqttException, InterruptedException {
+        java.util.Set<String> topics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            return topics;
+        }
+        c.subscribe(filter, 1, (topic, message) -> {
+            if (message.isRetained() && message.getPayload().length > 0) {
+                topics.add(topic);
+            }
+        }).waitForCompletion(10_000);
+        Thread.sleep(millis); // retained messages come right after the subscription; there is no end marker to wait for
+        c.unsubscribe(filter).waitForCompletion(10_000);
+        return topics;
+    }
+
+    /** Calls {@code listener} with each message on {@code filter}, off Paho's thread. */
+    public void subscribe(String filter, java.util.function.BiConsumer<String, byte[]> listener) throws MqttException {
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            c.subscribe(filter, 1, (topic, message) -> commandRunner.execute(() -> listener.accept(topic, message.getPayload())))
+                    .waitForCompletion(10_000);
+        }
+    }
+
+    /** The topic prefix of this gateway: {@code osprey/<gateway>/}. */
+    public String prefix() {
+        return prefix;
     }
 
     private void answer(String command, byte[] request) {

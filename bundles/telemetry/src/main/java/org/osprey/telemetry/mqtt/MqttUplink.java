@@ -1,5 +1,18 @@
 package org.osprey.telemetry.mqtt;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osprey.api.event.SnapshotStore;
+import org.osprey.api.event.VisionEventListener;
+import org.osprey.api.pipeline.CameraPipeline;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,14 +57,59 @@ public class MqttUplink implements Uplink {
 
     private final Map<String, GatewayCommand> commands = new ConcurrentHashMap<>();
     private final MqttLink link;
+    private final List<CameraPipeline> pipelines = new CopyOnWriteArrayList<>();
+    private final List<ServiceRegistration<VisionEventListener>> listeners = new ArrayList<>();
+    private HomeAssistantDiscovery discovery;
+    private ScheduledExecutorService resync;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SnapshotStore snapshotStore;
 
     @Activate
-    public MqttUplink(MqttUplinkConfiguration config) {
+    public MqttUplink(BundleContext context, MqttUplinkConfiguration config) {
         String clientId = config.clientId().isBlank() ? "osprey-" + config.gateway() : config.clientId();
         link = new MqttLink(new MqttLink.Settings(config.broker(), clientId, config.gateway(), config.user(), config._password().toCharArray(),
                 path(config.caFile()), path(config.certFile()), path(config.keyFile()), config.verifyHostname()),
                 config.commands() ? this::answer : null);
+        if (config.homeAssistant()) {
+            discovery = new HomeAssistantDiscovery(link, config.gateway(), config.discoveryPrefix(), context.getBundle().getVersion().toString(),
+                    () -> List.copyOf(pipelines));
+            listeners.add(context.registerService(VisionEventListener.class, discovery, null));
+            // labels change with the model, zones with the configuration: look again now and then
+            resync = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "osprey-mqtt-discovery");
+                t.setDaemon(true);
+                return t;
+            });
+            resync.scheduleWithFixedDelay(discovery::sync, 30, 30, TimeUnit.SECONDS);
+        }
+        if (config.snapshots()) {
+            listeners.add(context.registerService(VisionEventListener.class,
+                    new SnapshotPublisher(link, () -> snapshotStore, config.snapshotMaxKilobytes() * 1024), null));
+        }
         LOG.info("MQTT uplink to {} as {}", config.broker(), clientId);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addPipeline(CameraPipeline p) {
+        pipelines.add(p);
+        syncSoon();
+    }
+
+    void removePipeline(CameraPipeline p) {
+        pipelines.remove(p);
+        syncSoon();
+    }
+
+    private void syncSoon() {
+        ScheduledExecutorService r = resync;
+        if (r != null && discovery != null) {
+            try {
+                r.execute(discovery::sync);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // deactivated
+            }
+        }
     }
 
     private static Path path(String file) {
@@ -110,6 +168,10 @@ public class MqttUplink implements Uplink {
 
     @Deactivate
     void deactivate() throws Exception {
+        listeners.forEach(ServiceRegistration::unregister);
+        if (resync != null) {
+            resync.shutdownNow();
+        }
         link.close();
     }
 }

@@ -36,4 +36,18 @@ public @interface MqttUplinkConfiguration {
 
     @AttributeDefinition(name = "Commands", description = "take commands on osprey/<gateway>/cmd/<command> (getStatus, selectModel, ...); restrict who may publish there with the broker's ACLs")
     boolean commands() default true;
+
+    @AttributeDefinition(name = "Home Assistant discovery", description = "publish retained Home Assistant MQTT discovery configs: for each camera "
+            + "and label, and each zone, an occupancy binary_sensor and a count sensor, with their states on osprey/<gateway>/<camera>/<label>/count")
+    boolean homeAssistant() default false;
+
+    @AttributeDefinition(name = "Discovery prefix", description = "Home Assistant's discovery prefix (its MQTT integration's setting)")
+    String discoveryPrefix() default "homeassistant";
+
+    @AttributeDefinition(name = "Event pictures", description = "the latest event picture of each camera and label as a retained JPEG on "
+            + "osprey/<gateway>/<camera>/<label>/snapshot")
+    boolean snapshots() default false;
+
+    @AttributeDefinition(name = "Largest picture (kB)", description = "event pictures above this size are not sent", min = "1")
+    int snapshotMaxKilobytes() default 512;
 }
