@@ -47,7 +47,8 @@ final class LaunchSettings {
 
     /** Reads and checks the variables; creates the data and deploy folders if they are missing. */
     static LaunchSettings fromEnvironment(Map<String, String> env) throws LaunchException {
-        int port = port(env.get(HTTP_PORT));
+        String httpPort = env.get(HTTP_PORT);
+        int port = httpPort == null || httpPort.isBlank() ? DEFAULT_HTTP_PORT : port(HTTP_PORT, httpPort);
         Path data = writableFolder(DATA, env.getOrDefault(DATA, "data"));
         Path deploy = readableFolder(DEPLOY, env.getOrDefault(DEPLOY, "deploy"));
         String password = env.get(ADMIN_PASSWORD);
@@ -79,10 +80,8 @@ final class LaunchSettings {
         return new LaunchSettings(port, data, deploy, password, hash == null ? null : hash.strip(), level);
     }
 
-    private static int port(String value) throws LaunchException {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_HTTP_PORT;
-        }
+    /** A port number from 1 to 65535, or a clear line naming the variable. */
+    static int port(String variable, String value) throws LaunchException {
         int port;
         try {
             port = Integer.parseInt(value.strip());
@@ -90,7 +89,7 @@ final class LaunchSettings {
             port = -1;
         }
         if (port < 1 || port > 65535) {
-            throw new LaunchException(HTTP_PORT + " must be a port number from 1 to 65535; got \"" + value + "\"");
+            throw new LaunchException(variable + " must be a port number from 1 to 65535; got \"" + value + "\"");
         }
         return port;
     }
@@ -138,12 +137,16 @@ final class LaunchSettings {
 
     /** Fails early, with a clear line, when another process already listens on the port. */
     void checkPortFree() throws LaunchException {
+        checkPortFree(httpPort, HTTP_PORT);
+    }
+
+    static void checkPortFree(int port, String variable) throws LaunchException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(httpPort));
+            socket.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new LaunchException("port " + httpPort + " is already in use; stop the other program or set "
-                    + HTTP_PORT + " to a free port");
+            throw new LaunchException("port " + port + " is already in use; stop the other program or set "
+                    + variable + " to a free port");
         }
     }
 

@@ -36,6 +36,7 @@ public final class OspreyLauncher {
         }
         LaunchSettings settings;
         AdminCredentials.Resolved admin;
+        TlsSettings tls;
         try {
             String unsupported = Platform.unsupported(System.getProperty("os.name"), System.getProperty("os.arch"));
             if (unsupported != null) {
@@ -43,6 +44,10 @@ public final class OspreyLauncher {
             }
             settings = LaunchSettings.fromEnvironment(System.getenv());
             settings.checkPortFree();
+            tls = TlsSettings.fromEnvironment(System.getenv(), settings.dataDir, settings.httpPort);
+            if (tls.port != 0) {
+                LaunchSettings.checkPortFree(tls.port, TlsSettings.HTTPS_PORT);
+            }
             admin = AdminCredentials.resolve(settings.adminPassword, settings.adminPasswordHash, settings.dataDir);
             migrateStorage(settings.dataDir.resolve("framework"));
         } catch (LaunchException e) {
@@ -51,6 +56,7 @@ public final class OspreyLauncher {
             return;
         }
         frameworkProperties(settings, admin.hash).forEach(System::setProperty);
+        tls.properties().forEach(System::setProperty);
         quietJavaLogging();
         ProblemLog.install(settings.dataDir.resolve("log"));
         if (admin.generatedPassword != null) {
@@ -60,8 +66,16 @@ public final class OspreyLauncher {
             System.out.println(" (delete that file and restart for a new password, or set OSPREY_ADMIN_PASSWORD)");
             System.out.println("==================================================================");
         }
-        System.out.println("osprey: data " + settings.dataDir + ", deploy " + settings.deployDir
-                + ", http://localhost:" + settings.httpPort + "/system/console");
+        if (tls.madeFingerprint != null) {
+            System.out.println("==================================================================");
+            System.out.println(" HTTPS certificate made for this gateway (self-signed), SHA-256 fingerprint:");
+            System.out.println("   " + tls.madeFingerprint);
+            System.out.println(" Check it in the browser before you accept the certificate. Kept in " + tls.keyStore);
+            System.out.println(" (names: " + String.join(", ", tls.madeFor) + ")");
+            System.out.println("==================================================================");
+        }
+        System.out.println("osprey: data " + settings.dataDir + ", deploy " + settings.deployDir + ", "
+                + (tls.port != 0 ? "https://localhost:" + tls.port : "http://localhost:" + settings.httpPort) + "/system/console");
         try {
             Class.forName("aQute.launcher.pre.EmbeddedLauncher")
                     .getMethod("main", String[].class)

@@ -33,16 +33,22 @@ final class GatewayProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int httpsPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
     GatewayProcess(Path dir) throws IOException {
         this.dir = dir;
         this.port = Mosquitto.freePort();
+        this.httpsPort = Mosquitto.freePort();
     }
 
     int port() {
         return port;
+    }
+
+    int httpsPort() {
+        return httpsPort;
     }
 
     /** POST without a password, as the inference routes' clients send. */
@@ -71,6 +77,7 @@ final class GatewayProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("OSPREY_") || k.startsWith("IOTEDGE_"));
         pb.environment().put("OSPREY_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("OSPREY_HTTPS_PORT", Integer.toString(httpsPort));
         pb.environment().put("OSPREY_ADMIN_PASSWORD", PASSWORD);
         pb.environment().putAll(env);
         process = pb.start();
