@@ -66,6 +66,8 @@ public class DeploymentFilesTest {
         }
         JsonObject create = JsonParser.parseString(osprey.getAsJsonObject("settings").get("createOptions").getAsString()).getAsJsonObject();
         assertTrue(create.toString(), create.getAsJsonObject("HostConfig").getAsJsonObject("PortBindings").has("8885/tcp"));
+        assertTrue("the HTTPS port, for the console and the admin API: " + create, create.getAsJsonObject("HostConfig").getAsJsonObject("PortBindings")
+                .has("8886/tcp"));
         for (String module : new String[] {"edgeAgent", "edgeHub"}) {
             JsonObject settings = agent.getAsJsonObject("systemModules").getAsJsonObject(module).getAsJsonObject("settings");
             JsonParser.parseString(settings.get("createOptions").getAsString()); // a string holding JSON
@@ -189,6 +191,7 @@ public class DeploymentFilesTest {
         assertTrue(dockerfile.contains("--uid 10001") && dockerfile.contains("--groups audio,video"));
         assertTrue(dockerfile.contains("\nUSER osprey:osprey\n"));
         assertTrue(dockerfile.contains("/health/ready"));
+        assertTrue("HTTPS exposed", dockerfile.contains("\nEXPOSE 8885 8886\n") && dockerfile.contains("OSPREY_HTTPS_PORT=8886"));
         Matcher copy = Pattern.compile("COPY --from=build /osprey.jar (\\S+)").matcher(dockerfile);
         assertTrue(copy.find());
         assertTrue("the entrypoint runs the jar that was copied", dockerfile.contains("\"-jar\", \"" + copy.group(1) + "\""));

@@ -300,8 +300,16 @@ public class HttpsIT {
         assertEquals(fingerprint(certificate(first)), fingerprint(served));
 
         Path second = ca.issue("second", "localhost", "DNS:localhost,IP:127.0.0.1");
-        // the key first, then the certificate, as a renewal tool writes them
+        // the key first, then the certificate, as a renewal tool writes them: in between, the pair does not match and the old one serves
         Files.copy(TestCa.keyOf(second), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long between = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!gateway.log().contains("HTTPS certificate changed but cannot be used yet")) {
+            assertTrue("the mismatched pair is noticed\n" + gateway.log(), System.nanoTime() < between);
+            Thread.sleep(100);
+        }
+        assertTrue(gateway.log(), gateway.log().contains("the key does not belong to the certificate"));
+        assertEquals("the old certificate serves meanwhile", fingerprint(served), fingerprint(presented("localhost", port)));
+        assertEquals(200, get(client, "https://localhost:" + port + "/health", false).statusCode());
         Files.copy(second, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String renewed = fingerprint(certificate(second));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

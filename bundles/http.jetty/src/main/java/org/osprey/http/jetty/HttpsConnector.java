@@ -130,7 +130,8 @@ public final class HttpsConnector implements ConnectorFactory {
             t.setDaemon(true);
             return t;
         });
-        FileTime[] seen = {modified()};
+        // seen[0]: the files' time when last loaded; seen[1]: when last found unreadable (said once)
+        FileTime[] seen = {modified(), null};
         watcher.scheduleWithFixedDelay(() -> {
             FileTime now = modified();
             if (now == null || now.equals(seen[0])) {
@@ -143,7 +144,10 @@ public final class HttpsConnector implements ConnectorFactory {
                 LOG.info("HTTPS certificate loaded again: {}", describe());
             } catch (Exception e) {
                 // a certificate written in two steps may be read half way: the next look tries again
-                LOG.warn("HTTPS certificate changed but cannot be read yet (the one before stays in use): {}", e.getMessage());
+                if (!now.equals(seen[1])) {
+                    seen[1] = now;
+                    LOG.warn("HTTPS certificate changed but cannot be used yet (the one before stays in use): {}", e.getMessage());
+                }
             }
         }, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -185,6 +189,7 @@ public final class HttpsConnector implements ConnectorFactory {
             }
             PrivateKey key = KeyFactory.getInstance(chain[0].getPublicKey().getAlgorithm())
                     .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(m.group(1))));
+            matches(key, chain[0]);
             out.setKeyEntry("osprey", key, MEMORY, chain);
             return out;
         }
@@ -200,6 +205,22 @@ public final class HttpsConnector implements ConnectorFactory {
             }
         }
         throw new GeneralSecurityException(files.get(0) + " holds no key");
+    }
+
+    /** A renewal writes the key and the certificate one after the other: a pair caught in between is not served. */
+    private static void matches(PrivateKey key, Certificate cert) throws GeneralSecurityException {
+        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        byte[] probe = "osprey".getBytes(StandardCharsets.US_ASCII);
+        java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+        sign.initSign(key);
+        sign.update(probe);
+        byte[] signature = sign.sign();
+        java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+        verify.initVerify(cert.getPublicKey());
+        verify.update(probe);
+        if (!verify.verify(signature)) {
+            throw new GeneralSecurityException("the key does not belong to the certificate");
+        }
     }
 
     /** The serving certificate's subject and SHA-256 fingerprint, for the log. */
