@@ -1,5 +1,12 @@
 package org.osprey.http.auth;
 
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Reference;
+import org.osprey.http.errors.JsonErrorPages;
+import org.osprey.http.tokens.ApiTokens;
+import org.osprey.http.tokens.Scopes;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The servlet context of Osprey's admin routes, under {@code /api}: HTTP Basic as user {@code admin}
- * with the gateway's admin password (the one the web console takes). Servlets join it with
+ * with the gateway's admin password (the one the web console takes), or {@code Authorization: Bearer}
+ * with an API token whose scopes allow the request ({@link Scopes}). Servlets join it with
  * {@code @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=osprey.admin)")}.
  */
 @Component(service = ServletContextHelper.class, scope = org.osgi.service.component.annotations.ServiceScope.BUNDLE)
@@ -36,9 +44,12 @@ public class AdminContext extends ServletContextHelper {
     /** The last accepted Authorization header, as a digest: skips 10,000 hash rounds on every call. */
     private volatile byte[] accepted;
 
+    private final ApiTokens tokens;
+
     @Activate
-    public AdminContext(BundleContext context) {
+    public AdminContext(BundleContext context, @Reference ApiTokens tokens) {
         super(context.getBundle());
+        this.tokens = tokens;
         String h = context.getProperty(PASSWORD_PROPERTY);
         this.hash = AdminPassword.isHash(h) ? h : null;
         if (hash == null) {
@@ -49,6 +60,9 @@ public class AdminContext extends ServletContextHelper {
     @Override
     public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return bearer(header.substring(7).strip(), request, response);
+        }
         if (hash != null && header != null && allowed(header)) {
             return true;
         }
@@ -57,6 +71,22 @@ public class AdminContext extends ServletContextHelper {
         response.setCharacterEncoding("UTF-8");
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.getWriter().write("{\"success\":false,\"error\":\"the admin routes need the admin user and password\"}");
+        return false;
+    }
+
+    /** An API token: a known one whose scopes allow the request (403 otherwise); an unknown or revoked one is a wrong password (401). */
+    private boolean bearer(String secret, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Optional<ApiTokens.Token> token = tokens.check(secret);
+        if (token.isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"Osprey\", error=\"invalid_token\"");
+            JsonErrorPages.send(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", "the token is not known, or was revoked");
+            return false;
+        }
+        if (Scopes.allows(token.get().scopes(), request.getMethod(), request.getRequestURI())) {
+            return true;
+        }
+        JsonErrorPages.send(response, HttpServletResponse.SC_FORBIDDEN, "insufficient_scope", "the token " + token.get().name() + " ("
+                + String.join(", ", token.get().scopes()) + ") does not allow " + request.getMethod() + " " + request.getRequestURI());
         return false;
     }
 

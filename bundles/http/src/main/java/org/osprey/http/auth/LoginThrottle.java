@@ -77,7 +77,9 @@ public class LoginThrottle implements Preprocessor {
         }
     }
 
+    /** The admin routes and the console; and the inference routes, which take API tokens when inferenceAuth asks for them. */
     private boolean takesThePassword(String uri) {
-        return uri != null && (uri.startsWith("/api/") || uri.equals("/api") || uri.startsWith(consoleRoot));
+        return uri != null && (uri.startsWith("/api/") || uri.equals("/api") || uri.startsWith(consoleRoot) || uri.equals("/image")
+                || uri.equals("/url") || uri.startsWith("/v1/vision/"));
     }
 }

@@ -35,4 +35,10 @@ public @interface InferenceApiConfiguration {
     @AttributeDefinition(name = "Allow POST /url",
             description = "POST /url makes the gateway fetch any http(s) URL it is given; turn it off where that is unwanted.")
     boolean urlFetchEnabled() default true;
+
+    @AttributeDefinition(name = "Authentication", description = "none: anyone on the network may ask (what Custom Vision and DeepStack "
+            + "clients expect); token: an API token with the infer (or admin) scope, as Authorization: Bearer <token> or DeepStack's api_key form field",
+            options = {@org.osgi.service.metatype.annotations.Option(value = "none", label = "none"),
+                @org.osgi.service.metatype.annotations.Option(value = "token", label = "API token (scope infer)")})
+    String inferenceAuth() default "none";
 }

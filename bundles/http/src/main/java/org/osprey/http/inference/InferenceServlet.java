@@ -1,5 +1,8 @@
 package org.osprey.http.inference;
 
+import org.osprey.http.tokens.ApiTokens;
+import org.osprey.http.tokens.Scopes;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -77,8 +80,18 @@ public class InferenceServlet extends HttpServlet {
     private final boolean urlFetchEnabled;
     private final AtomicLong served = new AtomicLong();
 
+    private final transient ApiTokens tokens;
+    private final boolean tokenRequired;
+
     @Activate
-    public InferenceServlet(InferenceApiConfiguration config) {
+    public InferenceServlet(InferenceApiConfiguration config, @Reference ApiTokens tokens) {
+        this.tokens = tokens;
+        String auth = config.inferenceAuth().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!auth.equals("none") && !auth.equals("token")) {
+            // a typo must not open the routes: anything but "none" asks for a token
+            LOG.error("inferenceAuth must be none or token, was '{}': a token is asked for", config.inferenceAuth());
+        }
+        this.tokenRequired = !auth.equals("none");
         this.defaultModel = config.defaultModel().strip();
         this.urlFetchEnabled = config.urlFetchEnabled();
         this.maxBodyBytes = config.maxBodyBytes();
@@ -110,18 +123,46 @@ public class InferenceServlet extends HttpServlet {
         String route = req.getServletPath();
         // a form around the image adds its boundaries and headers; /url's body is a little JSON
         long limit = route.equals(URL) ? URL_BODY_LIMIT : maxBodyBytes + FORM_OVERHEAD;
+        // a token in the header is checked before the body is read; DeepStack's api_key is in the body
+        Boolean headerToken = null;
+        if (tokenRequired) {
+            String header = req.getHeader("Authorization");
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                headerToken = allowsInference(header.substring(7).strip());
+            } else if (!RequestBody.isForm(req.getContentType())) {
+                headerToken = false;
+            }
+            if (Boolean.FALSE.equals(headerToken)) {
+                error(resp, unauthorized(), start);
+                return;
+            }
+        }
+        boolean authorized = !tokenRequired || Boolean.TRUE.equals(headerToken);
         long declared = req.getContentLengthLong();
         if (declared > limit) {
             resp.setHeader("Connection", "close");
             error(resp, tooLarge(declared), start);
             return;
         }
-        BodyReader.read(req, limit, bodyTimeoutMillis, body -> respond(req, resp, route, body, start), e -> error(resp, e, start));
+        BodyReader.read(req, limit, bodyTimeoutMillis, body -> respond(req, resp, route, body, start, authorized), e -> error(resp, e, start));
     }
 
-    private void respond(HttpServletRequest req, HttpServletResponse resp, String route, byte[] bytes, long start) throws IOException {
+    private boolean allowsInference(String secret) {
+        return tokens.check(secret).map(t -> t.scopes().contains(Scopes.INFER) || t.scopes().contains(Scopes.ADMIN)).orElse(false);
+    }
+
+    private static ApiError unauthorized() {
+        return new ApiError(HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                "this gateway asks for an API token with the infer scope: Authorization: Bearer <token>, or the form field api_key");
+    }
+
+    private void respond(HttpServletRequest req, HttpServletResponse resp, String route, byte[] bytes, long start, boolean authorized)
+            throws IOException {
         try {
             RequestBody body = RequestBody.of(bytes, req.getContentType());
+            if (!authorized && !allowsInference(body.text("api_key"))) {
+                throw unauthorized();
+            }
             byte[] image = switch (route) {
                 case URL -> fromUrl(body);
                 case DETECTION -> body.image("image");

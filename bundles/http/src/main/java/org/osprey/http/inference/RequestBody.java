@@ -33,6 +33,11 @@ final class RequestBody {
         return fields != null;
     }
 
+    /** Whether a body of this content type is a form (whose fields this reads). */
+    static boolean isForm(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+    }
+
     /** The image: the named form field, or the whole body. */
     byte[] image(String field) throws ApiError {
         byte[] image = fields == null ? raw : fields.get(field);
