@@ -255,6 +255,28 @@ public class HttpsIT {
         assertEquals(fingerprint, fingerprint(presented("localhost", port)));
         assertFalse("no new certificate", FINGERPRINT.matcher(gateway.log().substring(before.length())).find());
 
+        // ./osprey token: a metrics:read token made on this machine, used by a scraper over HTTPS, revoked
+        Path script = Path.of(System.getProperty("osprey.samples")).resolve("../../osprey").normalize();
+        ProcessBuilder made = new ProcessBuilder("sh", script.toString(), "token", "create", "scraper", "--scope", "metrics:read").redirectErrorStream(true);
+        made.environment().put("OSPREY_HTTP_PORT", Integer.toString(http));
+        made.environment().put("OSPREY_ADMIN_PASSWORD", GatewayProcess.PASSWORD);
+        Process p = made.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(said, p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0);
+        Matcher t = Pattern.compile("token scraper: (osprey_\\S+)").matcher(said);
+        assertTrue(said, t.find());
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/v1/metrics")).header("Authorization", "Bearer " + t.group(1))
+                .build();
+        HttpResponse<String> metrics = client.send(scrape, HttpResponse.BodyHandlers.ofString());
+        assertEquals(metrics.body(), 200, metrics.statusCode());
+        assertTrue(metrics.body(), metrics.body().contains("osprey_pipeline_frames_processed_total"));
+        ProcessBuilder revoke = new ProcessBuilder("sh", script.toString(), "token", "revoke", "scraper").redirectErrorStream(true);
+        revoke.environment().putAll(made.environment());
+        Process r = revoke.start();
+        String revoked = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(revoked, r.waitFor(60, TimeUnit.SECONDS) && r.exitValue() == 0);
+        assertEquals(401, client.send(scrape, HttpResponse.BodyHandlers.ofString()).statusCode());
+
         // headless Chromium accepts the certificate by its key's hash (as a user accepts it once) and shows the console
         chromiumShowsTheConsole(port, cert);
     }
