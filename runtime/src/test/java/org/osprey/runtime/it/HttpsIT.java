@@ -257,15 +257,19 @@ public class HttpsIT {
 
         // ./osprey token: a metrics:read token made on this machine, used by a scraper over HTTPS, revoked
         Path script = Path.of(System.getProperty("osprey.samples")).resolve("../../osprey").normalize();
-        ProcessBuilder made = new ProcessBuilder("sh", script.toString(), "token", "create", "scraper", "--scope", "metrics:read").redirectErrorStream(true);
+        Path tokenFile = tmp.getRoot().toPath().resolve("scraper-token");
+        ProcessBuilder made = new ProcessBuilder("sh", script.toString(), "token", "create", "scraper", "--scope", "metrics:read")
+                .redirectOutput(tokenFile.toFile()).redirectErrorStream(false);
         made.environment().put("OSPREY_HTTP_PORT", Integer.toString(http));
         made.environment().put("OSPREY_ADMIN_PASSWORD", GatewayProcess.PASSWORD);
         Process p = made.start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String said = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(said, p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0);
-        Matcher t = Pattern.compile("token scraper: (osprey_\\S+)").matcher(said);
-        assertTrue(said, t.find());
-        HttpRequest scrape = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/v1/metrics")).header("Authorization", "Bearer " + t.group(1))
+        assertTrue(said, said.contains("shown once"));
+        // what a scraper's credentials file holds: the token alone
+        String token = Files.readString(tokenFile).strip();
+        assertTrue(token, token.matches("osprey_[A-Za-z0-9_-]{43}"));
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/v1/metrics")).header("Authorization", "Bearer " + token)
                 .build();
         HttpResponse<String> metrics = client.send(scrape, HttpResponse.BodyHandlers.ofString());
         assertEquals(metrics.body(), 200, metrics.statusCode());
