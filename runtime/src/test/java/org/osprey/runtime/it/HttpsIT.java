@@ -282,10 +282,10 @@ public class HttpsIT {
         assertEquals(401, client.send(scrape, HttpResponse.BodyHandlers.ofString()).statusCode());
 
         // headless Chromium accepts the certificate by its key's hash (as a user accepts it once) and shows the console
-        chromiumShowsTheConsole(port, cert);
+        chromiumShowsTheConsole(port, cert, client);
     }
 
-    private void chromiumShowsTheConsole(int port, X509Certificate cert) throws Exception {
+    private void chromiumShowsTheConsole(int port, X509Certificate cert, HttpClient client) throws Exception {
         String chromium = System.getProperty("osprey.chromium", "/usr/bin/chromium");
         String chromedriver = System.getProperty("osprey.chromedriver", "/usr/bin/chromedriver");
         assertTrue("headless Chromium and chromedriver are needed", Files.isExecutable(Path.of(chromium)) && Files.isExecutable(Path.of(chromedriver)));
@@ -301,6 +301,24 @@ public class HttpsIT {
             String url = browser.getCurrentUrl();
             assertTrue(url, url.startsWith("https://") && url.contains("localhost:" + port + "/system/console/bundles"));
             assertTrue(browser.findElements(By.tagName("body")).size() == 1);
+
+            // the console's API tokens page: make one (shown once), use it, revoke it
+            browser.get("https://localhost:" + port + "/system/console/osprey-tokens");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(b -> b.findElements(By.cssSelector("#osprey-token-list tbody tr")).size() > 0);
+            browser.findElement(By.id("osprey-token-name")).sendKeys("grafana");
+            browser.findElement(By.cssSelector("#osprey-token-scopes input[value='events:read']")).click();
+            browser.findElement(By.cssSelector("#osprey-make-token button[type=submit]")).click();
+            wait.until(b -> !b.findElement(By.id("osprey-new-token-value")).getText().isBlank());
+            String token = browser.findElement(By.id("osprey-new-token-value")).getText().strip();
+            wait.until(b -> b.findElements(By.cssSelector("#osprey-token-list tr[data-token='grafana']")).size() == 1);
+            assertTrue(browser.findElement(By.cssSelector("#osprey-token-list tr[data-token='grafana']")).getText().contains("metrics:read, events:read"));
+            HttpRequest events = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/v1/events")).header("Authorization", "Bearer " + token).build();
+            assertEquals(200, client.send(events, HttpResponse.BodyHandlers.ofString()).statusCode());
+            browser.findElement(By.cssSelector("#osprey-token-list tr[data-token='grafana'] button")).click();
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+            wait.until(b -> b.findElements(By.cssSelector("#osprey-token-list tr[data-token='grafana']")).isEmpty());
+            assertEquals(401, client.send(events, HttpResponse.BodyHandlers.ofString()).statusCode());
         } finally {
             browser.quit();
         }
