@@ -365,6 +365,35 @@ public class HttpsIT {
         assertEquals(200, get(client, "https://localhost:" + port + "/api/v1/models", true).statusCode());
     }
 
+    /** A PKCS#12 key store and its password from the variables; and plain admin access allowed, as the unsafe option says. */
+    @Test
+    public void aKeyStoreIsServedAndPlainAdminCanBeAllowed() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        TestCa ca = new TestCa(dir.resolve("ca"));
+        Path issued = ca.issue("gateway", "localhost", "DNS:localhost,IP:127.0.0.1");
+        TestCa.keyStore(issued); // writes gateway.pem.p12 beside it
+        Path p12 = issued.resolveSibling(issued.getFileName() + ".p12");
+        gateway = new GatewayProcess(tmp.newFolder("gateway").toPath());
+        Files.writeString(gateway.deploy().resolve("org.osprey.http.transport.cfg"), "allowPlainAdmin=true\n");
+        gateway.start(Map.of("OSPREY_TLS_KEYSTORE", p12.toString(), "OSPREY_TLS_KEYSTORE_PASSWORD", new String(TestCa.KEY_STORE_PASSWORD)));
+        int port = gateway.httpsPort();
+        HttpClient client = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        awaitHttps(client, "https://localhost:" + port + "/health");
+        assertEquals(fingerprint(certificate(issued)), fingerprint(presented("localhost", port)));
+        assertFalse("the password is in no property the console shows: " + gateway.log(), gateway.log().contains(new String(TestCa.KEY_STORE_PASSWORD)));
+
+        Optional<String> lan = lanAddress();
+        assertTrue(lan.isPresent());
+        HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String url = "http://" + lan.get() + ":" + gateway.port() + "/api/v1/models";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int status;
+        while ((status = get(plain, url, true).statusCode()) != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the deploy folder's configuration reaches the guard a moment after the start
+        }
+        assertEquals("allowPlainAdmin=true: admin over plain HTTP from the network", 200, status);
+    }
+
     private static X509Certificate certificate(Path pem) throws Exception {
         try (var in = Files.newInputStream(pem)) {
             return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
