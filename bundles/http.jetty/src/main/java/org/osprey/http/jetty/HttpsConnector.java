@@ -125,6 +125,9 @@ public final class HttpsConnector implements ConnectorFactory {
     }
 
     private void watch(SslContextFactory.Server tls) {
+        if (watcher != null) {
+            watcher.shutdownNow(); // Felix made a new server (its configuration changed): watch for the new connector only
+        }
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "osprey-https-certificate");
             t.setDaemon(true);
