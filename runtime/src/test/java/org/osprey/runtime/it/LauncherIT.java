@@ -147,6 +147,10 @@ public class LauncherIT {
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
         assertRefused(dir, Map.of("OSPREY_HTTP_PORT", "eighty"), "OSPREY_HTTP_PORT must be a port number");
         assertRefused(dir, Map.of("OSPREY_HTTP_PORT", "0"), "OSPREY_HTTP_PORT must be a port number");
+        assertRefused(dir, Map.of("OSPREY_HTTPS_PORT", "eighty"), "OSPREY_HTTPS_PORT must be a port number");
+        String same = Integer.toString(org.osprey.testsupport.Mosquitto.freePort());
+        assertRefused(dir, Map.of("OSPREY_HTTP_PORT", same, "OSPREY_HTTPS_PORT", same), "give HTTPS a port of its own");
+        assertRefused(dir, Map.of("OSPREY_TLS_CERT", "/nowhere.pem"), "set both OSPREY_TLS_CERT and OSPREY_TLS_KEY");
         assertRefused(dir, Map.of("OSPREY_DATA", file.toString()), "OSPREY_DATA must be a folder");
         assertRefused(dir, Map.of("OSPREY_DATA", file.resolve("sub").toString()), "OSPREY_DATA: cannot create the folder");
         assertRefused(dir, Map.of("OSPREY_DEPLOY", file.toString()), "OSPREY_DEPLOY must be a folder");
@@ -347,6 +351,8 @@ public class LauncherIT {
                 .redirectOutput(output.toFile());
         Map<String, String> environment = pb.environment();
         environment.keySet().removeIf(k -> k.startsWith("OSPREY_"));
+        // a port of its own, not 8886, which a gateway running on this machine may hold
+        environment.put("OSPREY_HTTPS_PORT", Integer.toString(org.osprey.testsupport.Mosquitto.freePort()));
         environment.putAll(new HashMap<>(env));
         gateway = pb.start();
     }

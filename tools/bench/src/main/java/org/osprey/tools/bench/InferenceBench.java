@@ -328,6 +328,7 @@ public final class InferenceBench {
                     jar.toAbsolutePath().toString()).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("gateway.log").toFile());
             pb.environment().put("OSPREY_HTTP_PORT", Integer.toString(port));
+            pb.environment().put("OSPREY_HTTPS_PORT", "off"); // the benchmark asks the inference routes over plain HTTP
             String password = Long.toHexString(new java.security.SecureRandom().nextLong()) + "x";
             pb.environment().put("OSPREY_ADMIN_PASSWORD", password);
             pb.environment().put("OSPREY_LOG_LEVEL", "warn");
