@@ -194,6 +194,21 @@ public class HomeAssistantIT {
                     assertTrue(t, last(t).length > 0);
                 }
             }
+
+            // Home Assistant says it is back (it restarted and lost its entities): the configs are sent again
+            int sent = seen.get(configs[0]).size();
+            ha.publish("homeassistant/status", "online".getBytes(StandardCharsets.UTF_8), 1, false);
+            await("the configs sent again for Home Assistant", () -> seen.get(configs[0]).size() > sent && last(configs[0]).length > 0);
+
+            // an entity announced by an earlier run that is gone now (here: written while the gateway is off) is removed
+            // when the gateway is back: it reads its retained configs at each connect
+            gateway.kill();
+            String ghost = "homeassistant/sensor/" + NODE + "/ghost_face_count/config";
+            ha.publish(ghost, last(configs[1]), 1, true);
+            await("the ghost config retained", () -> last(ghost) != null && last(ghost).length > 0);
+            gateway.start(Map.of());
+            await("the ghost config removed after the restart", () -> last(ghost).length == 0);
+            assertTrue("the yard's stay", last(configs[0]).length > 0);
         } finally {
             try {
                 ha.disconnectForcibly(1000);
