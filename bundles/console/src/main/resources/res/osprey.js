@@ -8,7 +8,8 @@ export async function api(path, options = {}) {
         init.body = JSON.stringify(options.json);
         init.headers['Content-Type'] = 'application/json';
     }
-    const response = await fetch('/api/v1' + path, init);
+    // against the page's origin: a page opened as http://user:password@host/ would otherwise make fetch refuse the URL
+    const response = await fetch(new URL('/api/v1' + path, location.origin), init);
     if (response.status === 204) {
         return null;
     }
