@@ -88,8 +88,10 @@ public final class HttpsConnector implements ConnectorFactory {
             return new LocalConnector(server); // opens no port
         }
         SslContextFactory.Server tls = new SslContextFactory.Server();
+        KeyStore keys;
         try {
-            tls.setKeyStore(keyStore());
+            keys = keyStore();
+            tls.setKeyStore(keys);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.error("No HTTPS: cannot read the certificate {}: {}", files, e.getMessage());
             return new LocalConnector(server);
@@ -109,7 +111,7 @@ public final class HttpsConnector implements ConnectorFactory {
         connector.setPort(port);
         connector.setName("osprey-https");
         watch(tls);
-        LOG.info("HTTPS on port {} ({})", port, describe());
+        LOG.info("HTTPS on port {} ({})", port, describe(keys));
         return connector;
     }
 
@@ -144,7 +146,7 @@ public final class HttpsConnector implements ConnectorFactory {
                 KeyStore fresh = keyStore();
                 tls.reload(f -> f.setKeyStore(fresh));
                 seen[0] = now;
-                LOG.info("HTTPS certificate loaded again: {}", describe());
+                LOG.info("HTTPS certificate loaded again: {}", describe(fresh));
             } catch (Exception e) {
                 // a certificate written in two steps may be read half way: the next look tries again
                 if (!now.equals(seen[1])) {
@@ -227,13 +229,12 @@ public final class HttpsConnector implements ConnectorFactory {
     }
 
     /** The serving certificate's subject and SHA-256 fingerprint, for the log. */
-    private String describe() {
+    private String describe(KeyStore ks) {
         try {
-            KeyStore ks = keyStore();
             X509Certificate c = (X509Certificate) ks.getCertificate("osprey");
             return c.getSubjectX500Principal().getName() + ", SHA-256 "
                     + HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             return files.toString();
         }
     }

@@ -32,6 +32,7 @@ public final class JsonErrorPages {
     }
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Gson WITH_NULLS = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     static String code(int status) {
         return switch (status) {
@@ -80,11 +81,20 @@ public final class JsonErrorPages {
 
     /** A JSON answer that no cache keeps, the way every route of the bundle answers. */
     public static void writeJson(HttpServletResponse resp, int status, Object body) throws IOException {
+        write(resp, status, GSON.toJson(body));
+    }
+
+    /** The same, with null fields written as {@code null} (for answers whose shape is a contract: lists of records). */
+    public static void writeJsonWithNulls(HttpServletResponse resp, int status, Object body) throws IOException {
+        write(resp, status, WITH_NULLS.toJson(body));
+    }
+
+    private static void write(HttpServletResponse resp, int status, String json) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
-        resp.getWriter().write(GSON.toJson(body));
+        resp.getWriter().write(json);
     }
 
     /** Errors of the default context. */

@@ -28,8 +28,6 @@ import org.osprey.http.auth.AdminContext;
 import org.osprey.http.errors.ApiError;
 import org.osprey.http.errors.JsonErrorPages;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -48,7 +46,6 @@ import jakarta.servlet.http.HttpServletResponse;
 public class ModelsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     record Entry(String name, String version, String task, String state, String message, long bundleId, String symbolicName,
             String since) {
@@ -90,7 +87,7 @@ public class ModelsServlet extends HttpServlet {
         }
         try {
             Bundle b = ModelUploads.install(context, req);
-            write(resp, 201, Map.of("bundleId", b.getBundleId(), "symbolicName", b.getSymbolicName(), "version", b.getVersion().toString()));
+            JsonErrorPages.writeJsonWithNulls(resp, 201, Map.of("bundleId", b.getBundleId(), "symbolicName", b.getSymbolicName(), "version", b.getVersion().toString()));
         } catch (ApiError e) {
             JsonErrorPages.send(resp, e);
         }
@@ -141,15 +138,7 @@ public class ModelsServlet extends HttpServlet {
         }
         p.put("defaultModel", name);
         c.update(p);
-        write(resp, 200, Map.of("defaultModel", name));
-    }
-
-    private static void write(HttpServletResponse resp, int status, Object body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
-        resp.getWriter().write(GSON.toJson(body));
+        JsonErrorPages.writeJsonWithNulls(resp, 200, Map.of("defaultModel", name));
     }
 
     @Override
@@ -166,7 +155,7 @@ public class ModelsServlet extends HttpServlet {
         }
         Response body = c == null ? new Response(List.of(), null, defaultModel, rollout)
                 : new Response(c.models().stream().map(ModelsServlet::entry).toList(), c.openSessions(), defaultModel, rollout);
-        write(resp, HttpServletResponse.SC_OK, body);
+        JsonErrorPages.writeJsonWithNulls(resp, HttpServletResponse.SC_OK, body);
     }
 
     private static Entry entry(ModelRecord r) {

@@ -14,8 +14,6 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 import org.osprey.http.auth.AdminContext;
 import org.osprey.http.errors.JsonErrorPages;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -37,7 +35,6 @@ import jakarta.servlet.http.HttpServletResponse;
 public class TokensServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private final transient ApiTokens tokens;
 
@@ -54,7 +51,7 @@ public class TokensServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        write(resp, 200, Map.of("tokens", tokens.list().stream().map(Listed::of).toList(), "scopes", Scopes.ALL));
+        JsonErrorPages.writeJsonWithNulls(resp, 200, Map.of("tokens", tokens.list().stream().map(Listed::of).toList(), "scopes", Scopes.ALL));
     }
 
     @Override
@@ -78,7 +75,7 @@ public class TokensServlet extends HttpServlet {
             body.put("created", made.token().created().toString());
             body.put("token", made.secret());
             body.put("note", "shown once: only its hash is kept");
-            write(resp, 201, body);
+            JsonErrorPages.writeJsonWithNulls(resp, 201, body);
         } catch (IllegalArgumentException e) {
             JsonErrorPages.send(resp, e.getMessage().startsWith("there is") ? 409 : 400, "bad_request", e.getMessage());
         }
@@ -92,13 +89,5 @@ public class TokensServlet extends HttpServlet {
             return;
         }
         resp.setStatus(204);
-    }
-
-    private static void write(HttpServletResponse resp, int status, Object body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
-        resp.getWriter().write(GSON.toJson(body));
     }
 }
