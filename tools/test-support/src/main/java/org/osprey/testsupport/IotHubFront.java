@@ -88,7 +88,26 @@ public final class IotHubFront implements AutoCloseable {
         }
         ServerSocket s = tls.getServerSocketFactory().createServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(port));
+        // a connection accepted just as stop() closed the port may hold it a moment longer: try again for a while
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                s.bind(new InetSocketAddress(port));
+                break;
+            } catch (java.net.BindException inUse) {
+                if (System.nanoTime() > deadline) {
+                    closeQuietly(s);
+                    throw inUse;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    closeQuietly(s);
+                    throw inUse;
+                }
+            }
+        }
         server = s;
         Thread t = new Thread(() -> accept(s), "iot-hub-front");
         t.setDaemon(true);
@@ -110,6 +129,12 @@ public final class IotHubFront implements AutoCloseable {
             try {
                 Socket device = s.accept();
                 open.add(device);
+                if (s.isClosed()) {
+                    // accepted as stop() ran: stop() may have missed it, and it would keep the port
+                    closeQuietly(device);
+                    open.remove(device);
+                    continue;
+                }
                 Thread t = new Thread(() -> serve(device), "iot-hub-front-connection");
                 t.setDaemon(true);
                 t.start();
