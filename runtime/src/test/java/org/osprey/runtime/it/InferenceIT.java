@@ -317,12 +317,16 @@ public class InferenceIT extends OspreyTestSupport {
     public void clientsThatDripCannotStarveTheServer() throws Exception {
         org.osgi.service.cm.ConfigurationAdmin admin = context.getService(context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class));
         org.osgi.service.cm.Configuration api = admin.getConfiguration("org.osprey.http.inference", "?");
+        org.osgi.service.cm.Configuration connections = admin.getConfiguration("org.osprey.http.connections", "?");
         java.util.List<java.net.Socket> drippers = new java.util.ArrayList<>();
         java.util.concurrent.ScheduledExecutorService drip = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
             java.util.Hashtable<String, Object> shortTimeout = new java.util.Hashtable<>();
             shortTimeout.put("bodyTimeoutSeconds", 5);
             configureInferenceApi(api, shortTimeout);
+            java.util.Hashtable<String, Object> shortHeaders = new java.util.Hashtable<>();
+            shortHeaders.put("requestHeaderTimeoutSeconds", 5);
+            connections.update(shortHeaders);
             // more drippers than the server has threads (200), each sending a byte a second: of a body, or of a header
             for (int i = 0; i < 250; i++) {
                 drippers.add(dripper(100_000));
@@ -350,8 +354,18 @@ public class InferenceIT extends OspreyTestSupport {
             String answer = new String(first.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
             assertTrue(answer, answer.startsWith("HTTP/1.1 408"));
             assertTrue(answer, answer.contains("\"code\":\"timeout\""));
+
+            // a header dripper's connection is closed once its header's time is up (every byte would restart an idle timeout)
+            java.net.Socket headerDripper = drippers.get(250);
+            headerDripper.setSoTimeout(15_000);
+            try {
+                assertEquals(-1, headerDripper.getInputStream().read());
+            } catch (java.net.SocketException reset) {
+                // closed while the dripper was writing: closed all the same
+            }
         } finally {
             drip.shutdownNow();
+            connections.delete();
             for (java.net.Socket d : drippers) {
                 d.close();
             }

@@ -65,6 +65,7 @@ public final class HttpsConnector implements ConnectorFactory {
     private static final long WATCH_MILLIS = 2000;
 
     private final int port;
+    private final long idleTimeoutMillis;
     private final List<Path> files;
     private final Path passwordFile;
     private final boolean pem;
@@ -74,12 +75,23 @@ public final class HttpsConnector implements ConnectorFactory {
     public HttpsConnector(BundleContext context) {
         String p = context.getProperty("osprey.https.port");
         this.port = p == null || p.isBlank() ? 0 : Integer.parseInt(p.strip());
+        // the plain port's idle timeout (Felix HTTP's property), so both ports keep idle connections as long
+        this.idleTimeoutMillis = millis(context.getProperty("org.apache.felix.http.timeout"), 60_000);
         String cert = context.getProperty("osprey.tls.cert");
         this.pem = cert != null;
         this.files = pem ? List.of(Path.of(cert), Path.of(context.getProperty("osprey.tls.key")))
                 : port == 0 ? List.of() : List.of(Path.of(context.getProperty("osprey.tls.keystore")));
         String pw = context.getProperty("osprey.tls.keystore.passwordFile");
         this.passwordFile = pw == null ? null : Path.of(pw);
+    }
+
+    /** As Felix HTTP reads its timeout: a value that is not a number is the default. */
+    static long millis(String value, long otherwise) {
+        try {
+            return value == null || value.isBlank() ? otherwise : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     @Override
@@ -109,6 +121,7 @@ public final class HttpsConnector implements ConnectorFactory {
         http.addCustomizer(secure);
         ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         connector.setPort(port);
+        connector.setIdleTimeout(idleTimeoutMillis);
         connector.setName("osprey-https");
         watch(tls);
         LOG.info("HTTPS on port {} ({})", port, describe(keys));
