@@ -411,6 +411,83 @@ public class InferenceIT extends OspreyTestSupport {
         return least;
     }
 
+    /** A valid grey PNG of w x h pixels, all black: small to send, w x h bytes once decoded. */
+    private static byte[] blackPng(int w, int h) throws java.io.IOException {
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
+            byte[] row = new byte[w + 1]; // filter byte 0, then the row
+            for (int y = 0; y < h; y++) {
+                z.write(row);
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        pngChunk(png, "IHDR", ihdr.array());
+        pngChunk(png, "IDAT", idat.toByteArray());
+        pngChunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void pngChunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A valid JPEG of w x h pixels, a smooth gradient: a few hundred KB for tens of megapixels. */
+    private static byte[] gradientJpeg(int w, int h) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = (y * w + x) * 3;
+                data[i] = (byte) (x * 255 / w);
+                data[i + 1] = (byte) (y * 255 / h);
+                data[i + 2] = (byte) 128;
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Valid images just under the limits (39 and 35 megapixels), four clients at once, three rounds:
+     * all answered 200, and then heap and direct memory are back within the bound the README states
+     * (what the decode workspaces keep for reuse, 2 per core of 5 MB each, and 32 MB for the collector's noise).
+     */
+    @Test
+    public void aBurstOfLargeValidImagesGivesItsMemoryBack() throws Exception {
+        byte[] png = blackPng(7000, 5600);
+        byte[] jpeg = gradientJpeg(7000, 5000);
+        long before = memoryAfterGc();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<HttpAnswer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                byte[] image = i % 2 == 0 ? png : jpeg;
+                answers.add(clients.submit(() -> post("/image", "application/octet-stream", image, null)));
+            }
+            for (java.util.concurrent.Future<HttpAnswer> a : answers) {
+                HttpAnswer answer = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(answer.body, 200, answer.status);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long after = memoryAfterGc();
+        long bound = 2L * Runtime.getRuntime().availableProcessors() * 5 * 1024 * 1024 + 32L * 1024 * 1024;
+        System.out.println("InferenceIT: 12 images of 35-39 megapixels, heap and direct memory " + before / 1_000_000 + " MB before, "
+                + after / 1_000_000 + " MB after (bound " + bound / 1_000_000 + " MB more)");
+        assertTrue("memory comes back: " + before + " before, " + after + " after", after < before + bound);
+    }
+
     /**
      * Three thousand mutations (fixed seed) of real photos, posted as a hostile client would: bits flipped,
      * bytes cut, header fields rewritten, sizes made huge. Every answer is 200, 400 or 413 in JSON, none
