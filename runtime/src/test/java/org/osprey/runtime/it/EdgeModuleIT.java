@@ -82,6 +82,11 @@ public class EdgeModuleIT {
                     () -> gateway.uplink("iothub").filter(u -> u.get("accepted").getAsLong() >= 3 && u.has("lastError")
                             && !u.get("lastError").isJsonNull() && u.get("lastError").getAsString().contains("workload socket")));
             assertEquals(waiting.toString(), false, waiting.get("connected").getAsBoolean());
+            // the same reason in /health and in the metrics
+            JsonObject health = gateway.get("/health").orElseThrow().getAsJsonObject("uplinks").getAsJsonObject("iothub");
+            assertTrue(health.toString(), !health.get("connected").getAsBoolean() && health.get("reason").getAsString().contains("workload socket"));
+            String metrics = gateway.getText("/api/v1/metrics").orElseThrow();
+            assertTrue(metrics, metrics.contains("osprey_uplink_error{uplink=\"iothub\",reason=\"IoT Edge workload socket"));
             // the edge daemon comes up 20 s after the module (a scenario's length, not a wait for a condition)
             long absent = TimeUnit.SECONDS.toNanos(20) - (System.nanoTime() - started);
             if (absent > 0) {

@@ -92,11 +92,16 @@ final class GatewayProcess implements AutoCloseable {
 
     /** An admin GET's JSON answer; empty while the gateway does not answer 200. */
     Optional<JsonObject> get(String path) throws InterruptedException {
+        return getText(path).map(body -> JsonParser.parseString(body).getAsJsonObject());
+    }
+
+    /** An admin GET's answer; empty while the gateway does not answer 200. */
+    Optional<String> getText(String path) throws InterruptedException {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Optional.of(JsonParser.parseString(r.body()).getAsJsonObject()) : Optional.empty();
+            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -177,6 +177,11 @@ public class TelemetryService implements VisionEventListener, MetricSource {
         status().forEach((name, u) -> {
             sink.gauge("osprey_uplink_connected", "1 while the uplink is connected", Boolean.TRUE.equals(u.get("connected")) ? 1 : 0, "uplink", name);
             sink.gauge("osprey_uplink_queue_depth", "messages waiting for the uplink", ((Number) u.get("queueDepth")).doubleValue(), "uplink", name);
+            if (u.get("lastError") instanceof String reason) {
+                // the reason as a label (as Prometheus' *_info series carry text): an alert can show it
+                sink.gauge("osprey_uplink_error", "1 while the uplink's last attempt failed, the reason in its label", 1, "uplink", name,
+                        "reason", reason);
+            }
             for (Counter c : COUNTERS) {
                 sink.counter(c.metric(), c.help(), ((Number) u.get(c.figure())).doubleValue(), "uplink", name);
             }
