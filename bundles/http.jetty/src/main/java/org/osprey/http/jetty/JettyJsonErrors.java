@@ -86,6 +86,12 @@ public final class JettyJsonErrors implements ConnectorFactory {
             return GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
         }
 
+        /** Jetty writes no body for methods other than GET, POST and HEAD; a client with a broken method deserves the reason too. */
+        @Override
+        public boolean errorPageForMethod(String method) {
+            return true;
+        }
+
         @Override
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
             // Jetty passes cause.toString() when it has no message: a class name is no use to a client

@@ -87,6 +87,12 @@ public class JettyJsonErrorsTest {
     }
 
     @Test
+    public void aBrokenRequestWithAMethodJettyDoesNotKnowIsAnsweredInJsonToo() throws IOException {
+        assertJsonError(send("POQU /image HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n"), 400, "bad_request");
+        assertJsonError(send("PUT /image HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\nContent-Length: 99\r\n\r\n"), 400, "bad_request");
+    }
+
+    @Test
     public void stoppingTheBundleGivesJettyItsOwnErrorHandlerBack() throws IOException {
         errors.deactivate();
         assertTrue(server.getErrorHandler().getClass().getName(), !(server.getErrorHandler() instanceof JettyJsonErrors.JsonErrorHandler));
