@@ -221,6 +221,44 @@ public class ConsoleIT {
         assertNoBrowserErrors("the configuration page");
     }
 
+    /**
+     * Every Osprey configuration that is not a factory (speech, inference, HTTP, telemetry, rollout...),
+     * its console form opened and saved as it is, as a user who only looks does: no component fails its
+     * activation, and the gateway still answers and is ready.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void everyOspreyFormSavedAsItIsBreaksNothing() throws Exception {
+        browser.get(base + "/system/console/configMgr");
+        List<String> pids = waiting(30).until(d -> (List<String>) js(
+                "const p = configData.pids.filter(p => p.id.startsWith('org.osprey.')).map(p => p.id); return p.length ? p : null;"));
+        assertTrue(pids.toString(), pids.size() >= 10 && pids.contains("org.osprey.http.connections") && pids.contains("org.osprey.inference.onnx"));
+        for (String pid : pids) {
+            browser.get(base + "/system/console/configMgr/" + pid);
+            WebElement save = waiting(30).until(d -> d.findElements(By.cssSelector(".ui-dialog-buttonpane button")).stream()
+                    .filter(b -> b.getText().trim().equals("Save")).findFirst().orElse(null));
+            save.click();
+            // saved: the dialog closes
+            waiting(30).until(d -> d.findElements(By.cssSelector(".ui-dialog-buttonpane button")).stream().noneMatch(WebElement::isDisplayed));
+        }
+        // every component of Osprey's as the DS console page lists it: none failed
+        long deadline = System.currentTimeMillis() + 30_000;
+        String failed = "";
+        while (System.currentTimeMillis() < deadline) {
+            String components = gateway.getText("/system/console/components.json").orElse("");
+            failed = java.util.Arrays.stream(components.split("\\},\\{")).filter(c -> c.contains("\"name\":\"org.osprey") && c.contains("failed"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            if (failed.isEmpty() && components.contains("org.osprey") && answers("/api/v1/models", m -> m.contains("\"active\""))) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals("components that failed after saving " + pids, "", failed);
+        JsonObject answer = gateway.postImage("/image", Files.readAllBytes(Path.of(System.getProperty("osprey.samples"), "astronaut.png")));
+        assertEquals("blazeface", answer.get("project").getAsString());
+        assertNoBrowserErrors("the configuration forms");
+    }
+
     /** Opens a configuration's form in the console, changes one field and saves, as a user does. */
     private void editAndSave(String pid, String field, String value) throws IOException {
         browser.get(base + "/system/console/configMgr/" + pid);
