@@ -287,23 +287,9 @@ public class LauncherIT {
         }
         Files.writeString(deploy.resolve("org.osprey.pipeline.sample.cfg"), "enabled=false\n");
         String password = "deploy files password";
-        start(dir, Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD", password));
-        java.util.Set<String> listed = new java.util.TreeSet<>();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!listed.equals(expected) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            listed.clear();
-            try {
-                HttpResponse<String> r = get(port, "/api/v1/cameras", password);
-                if (r.statusCode() == 200) {
-                    com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("cameras")
-                            .forEach(c -> listed.add(c.getAsJsonObject().get("id").getAsString()));
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-        }
-        assertEquals("every camera of the deploy folder runs; " + Files.readString(output), expected, listed);
+        Map<String, String> env = Map.of("OSPREY_HTTP_PORT", Integer.toString(port), "OSPREY_ADMIN_PASSWORD", password);
+        start(dir, env);
+        assertEquals("every camera of the deploy folder runs; " + Files.readString(output), expected, awaitCameras(port, password, expected));
         String log = Files.readString(output);
         assertFalse("no component failed: " + log, log.contains("ERROR") || log.contains("Caused by"));
         // the deploy folder's own lines are in the log's one-line format too
@@ -316,6 +302,58 @@ public class LauncherIT {
             assertEquals("not rewritten: " + f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), Files.readString(f.getKey()));
             assertEquals("not touched: " + f.getKey(), modified.get(f.getKey()), Files.getLastModifiedTime(f.getKey()));
         }
+
+        // a camera added through the API (as the console does) has no file, and files deleted while the gateway is stopped
+        HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/cameras"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"by-api\",\"kind\":\"org.osprey.camera.files\",\"source\":\"testpattern\",\"fps\":1}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(added.body(), 201, added.statusCode());
+        expected.add("by-api");
+        assertEquals(expected, awaitCameras(port, password, expected));
+        stop();
+        Files.delete(deploy.resolve("org.osprey.camera.files-c0.cfg"));
+        Files.delete(deploy.resolve("org.osprey.camera.files-c1.cfg"));
+        expected.removeAll(List.of("c0", "c1"));
+        start(dir, env);
+        await(port, "/health/ready", null, 200, 60_000);
+        // given time to come back, were it to: ten seconds after ready, with File Install polling every second
+        long settle = System.currentTimeMillis() + 10_000;
+        java.util.Set<String> after = awaitCameras(port, password, expected);
+        while (System.currentTimeMillis() < settle && after.equals(expected)) {
+            Thread.sleep(500);
+            after = cameras(port, password);
+        }
+        assertEquals("the cameras whose files were deleted while stopped are gone, the API's camera stays; " + Files.readString(output),
+                expected, after);
+        assertTrue(Files.readString(output), Files.readString(output).contains("Configuration org.osprey.camera.files~c0 removed"));
+    }
+
+    /** The cameras /api/v1/cameras lists (none while it does not answer). */
+    private java.util.Set<String> cameras(int port, String password) throws Exception {
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        try {
+            HttpResponse<String> r = get(port, "/api/v1/cameras", password);
+            if (r.statusCode() == 200) {
+                com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("cameras")
+                        .forEach(c -> listed.add(c.getAsJsonObject().get("id").getAsString()));
+            }
+        } catch (IOException e) {
+            // not listening yet
+        }
+        return listed;
+    }
+
+    /** The cameras listed once they are the expected ones, or after a minute. */
+    private java.util.Set<String> awaitCameras(int port, String password, java.util.Set<String> expected) throws Exception {
+        java.util.Set<String> listed = cameras(port, password);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!listed.equals(expected) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            listed = cameras(port, password);
+        }
+        return listed;
     }
 
     @Test
