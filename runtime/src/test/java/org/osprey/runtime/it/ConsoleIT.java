@@ -245,10 +245,12 @@ public class ConsoleIT {
         long deadline = System.currentTimeMillis() + 30_000;
         String failed = "";
         while (System.currentTimeMillis() < deadline) {
-            String components = gateway.getText("/system/console/components.json").orElse("");
-            failed = java.util.Arrays.stream(components.split("\\},\\{")).filter(c -> c.contains("\"name\":\"org.osprey") && c.contains("failed"))
-                    .collect(java.util.stream.Collectors.joining("\n"));
-            if (failed.isEmpty() && components.contains("org.osprey") && answers("/api/v1/models", m -> m.contains("\"active\""))) {
+            List<JsonObject> osprey = new java.util.ArrayList<>();
+            gateway.get("/system/console/components.json").ifPresent(c -> c.getAsJsonArray("data").forEach(d -> osprey.add(d.getAsJsonObject())));
+            osprey.removeIf(c -> !c.get("name").getAsString().startsWith("org.osprey."));
+            failed = osprey.stream().filter(c -> c.get("state").getAsString().startsWith("failed"))
+                    .map(c -> c.get("name").getAsString() + ": " + c.get("state").getAsString()).collect(java.util.stream.Collectors.joining("\n"));
+            if (failed.isEmpty() && !osprey.isEmpty() && answers("/api/v1/models", m -> m.contains("\"active\""))) {
                 break;
             }
             Thread.sleep(200);
