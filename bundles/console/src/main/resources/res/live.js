@@ -7,6 +7,8 @@ const grid = document.getElementById('osprey-cameras');
 const cards = new Map();
 // asked again this long after each answer: new frames show within ~0.1 s, a frame already shown costs the server a copy
 const FRAME_PERIOD = 60;
+// as long as the server goes on showing a restarting pipeline's last picture
+const CARD_GRACE = 5000;
 
 function figures(c) {
     const p = c.pipeline;
@@ -106,11 +108,18 @@ function listZones(state) {
 async function refresh(state, root) {
     if (state.editing) return; // the picture holds still while corners are clicked on it
     if (!state.processed) return; // nothing to show before the pipeline's first frame
+    if (state.missingSince) return; // restarting or removed: the picture shown stays
     const response = await fetch(`/api/v1/cameras/${encodeURIComponent(state.id)}/frame.jpg?width=640`, { credentials: 'same-origin', cache: 'no-store' });
     if (!response.ok) {
         const body = await response.json().catch(() => ({}));
-        say(state.message, body.error || `HTTP ${response.status}`, true);
+        // 503: no frame yet, the pipeline (re)starting; asked again on the next tick
+        say(state.message, body.error || `HTTP ${response.status}`, response.status !== 503);
+        state.frameProblem = true;
         return;
+    }
+    if (state.frameProblem) {
+        state.frameProblem = false;
+        say(state.message, '');
     }
     const sequence = response.headers.get('X-Frame-Sequence');
     if (sequence === root.dataset.sequence) return;
@@ -150,7 +159,13 @@ every(1000, async () => {
         }
     }
     for (const [id, entry] of cards) {
-        if (!cameras.some(c => c.id === id)) {
+        if (cameras.some(c => c.id === id)) {
+            entry.state.missingSince = undefined;
+            continue;
+        }
+        // a pipeline restarting (a zone saved, a model chosen) is briefly not listed: its card stays meanwhile
+        entry.state.missingSince ??= Date.now();
+        if (Date.now() - entry.state.missingSince > CARD_GRACE) {
             entry.state.stop();
             entry.root.remove();
             cards.delete(id);

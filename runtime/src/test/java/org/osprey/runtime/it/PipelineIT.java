@@ -321,27 +321,12 @@ public class PipelineIT extends OspreyTestSupport {
         assertEquals("not_found", InferenceIT.json(unknown).get("code").getAsString());
 
         // the stream: parts of new frames, each a JPEG, in order
-        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://localhost:" + System.getProperty(PORT_PROPERTY)
-                + "/api/v1/cameras/sample/stream.mjpeg?fps=5").openConnection();
-        c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()));
-        c.setReadTimeout(30_000);
+        java.net.HttpURLConnection c = openStream("sample");
         try {
-            assertTrue(c.getContentType(), c.getContentType().startsWith("multipart/x-mixed-replace; boundary="));
             java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
             long previous = -1;
             for (int part = 0; part < 2; part++) {
-                Map<String, String> headers = new HashMap<>();
-                String line;
-                while (!(line = readLine(in)).isEmpty() || headers.isEmpty()) {
-                    int colon = line.indexOf(':');
-                    if (colon > 0) {
-                        headers.put(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
-                    }
-                }
-                byte[] body = new byte[Integer.parseInt(headers.get("content-length"))];
-                in.readFully(body);
-                assertTrue("part " + part + " is a JPEG", ImageIO.read(new java.io.ByteArrayInputStream(body)) != null);
-                long sequence = Long.parseLong(headers.get("x-frame-sequence"));
+                long sequence = nextPart(in);
                 assertTrue("a new frame each part: " + previous + " then " + sequence, sequence > previous);
                 previous = sequence;
             }
@@ -361,6 +346,76 @@ public class PipelineIT extends OspreyTestSupport {
         jpeg(get(path, ADMIN_PASSWORD));
         assertEquals(401, get(path, null).status);
         assertEquals(404, get("/api/v1/events/no-such-event/snapshot.jpg", ADMIN_PASSWORD).status);
+    }
+
+    /** The camera's MJPEG stream, 5 pictures a second at most, as admin. */
+    private static java.net.HttpURLConnection openStream(String camera) throws java.io.IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://localhost:" + System.getProperty(PORT_PROPERTY)
+                + "/api/v1/cameras/" + camera + "/stream.mjpeg?fps=5").openConnection();
+        c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()));
+        c.setReadTimeout(30_000);
+        assertTrue(c.getContentType(), c.getContentType().startsWith("multipart/x-mixed-replace; boundary="));
+        return c;
+    }
+
+    /** Reads the stream's next part, checks it is a JPEG, and gives its frame's sequence number. */
+    private static long nextPart(java.io.DataInputStream in) throws java.io.IOException {
+        Map<String, String> headers = new HashMap<>();
+        String line;
+        while (!(line = readLine(in)).isEmpty() || headers.isEmpty()) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+            }
+        }
+        byte[] body = new byte[Integer.parseInt(headers.get("content-length"))];
+        in.readFully(body);
+        assertTrue("a part is a JPEG", ImageIO.read(new java.io.ByteArrayInputStream(body)) != null);
+        return Long.parseLong(headers.get("x-frame-sequence"));
+    }
+
+    /**
+     * A pipeline that restarts (its configuration changed, its bundle updated) while the camera stays
+     * configured: the camera's last picture is still served and its stream goes on with the new
+     * pipeline's frames; a pipeline gone for longer than the grace is no longer shown.
+     */
+    @Test
+    public void aPipelineRestartPausesTheCamerasPicturesWithoutEndingThem() throws Exception {
+        await(e -> e.cameraId().equals("sample"), 30_000);
+        Bundle pipelines = java.util.Arrays.stream(context.getBundles()).filter(b -> b.getSymbolicName().equals("org.osprey.pipeline")).findFirst().orElseThrow();
+        jpeg(get("/api/v1/cameras/sample/frame.jpg", ADMIN_PASSWORD));
+        java.net.HttpURLConnection c = openStream("sample");
+        try {
+            java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+            long before = nextPart(in);
+            pipelines.stop();
+            assertEquals(null, pipeline("sample"));
+            HttpAnswer kept = get("/api/v1/cameras/sample/frame.jpg", ADMIN_PASSWORD);
+            assertEquals("the last picture while the pipeline restarts: " + kept.body, 200, kept.status);
+            jpeg(kept);
+            pipelines.start();
+            assertTrue("the stream goes on with frames of the new pipeline", nextPart(in) > before);
+        } finally {
+            c.disconnect();
+            pipelines.start();
+        }
+        // gone for good: once the grace has passed, the picture is no longer served
+        pipelines.stop();
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            int status;
+            while ((status = get("/api/v1/cameras/sample/frame.jpg", ADMIN_PASSWORD).status) == 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(404, status);
+        } finally {
+            pipelines.start();
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (pipeline("sample") == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue("the sample pipeline is back", pipeline("sample") != null);
     }
 
     private static String readLine(java.io.DataInputStream in) throws java.io.IOException {

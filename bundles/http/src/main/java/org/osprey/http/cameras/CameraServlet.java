@@ -69,8 +69,44 @@ public class CameraServlet extends HttpServlet {
     private record Picture(long sequence, java.time.Instant captured, boolean annotate, int width, byte[] jpeg) {
     }
 
+    /** How long a camera's pictures are still served from the last one after its pipeline went while it stays configured: a restart. */
+    static final long RESTART_GRACE_MILLIS = 5000;
+
+    private final transient List<CameraPipeline> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each camera's pipeline last went (nanoTime), until one comes back. */
+    private final transient Map<String, Long> pipelineGone = new ConcurrentHashMap<>();
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile List<CameraPipeline> pipelines;
+    void addPipeline(CameraPipeline pipeline) {
+        pipelines.add(pipeline);
+        pipelineGone.remove(pipeline.cameraId());
+    }
+
+    void removePipeline(CameraPipeline pipeline) {
+        pipelines.remove(pipeline);
+        pipelineGone.put(pipeline.cameraId(), System.nanoTime());
+    }
+
+    private Optional<CameraPipeline> pipeline(String camera) {
+        return pipelines.stream().filter(p -> p.cameraId().equals(camera)).findFirst();
+    }
+
+    /**
+     * Whether the camera's pipeline went moments ago and is still configured: a configuration change (a
+     * zone saved, a model chosen) or an update of the pipeline bundle restarts it, and a viewer should
+     * not see that as the camera gone.
+     */
+    private boolean restarting(String camera) {
+        Long gone = pipelineGone.get(camera);
+        if (gone == null || System.nanoTime() - gone > TimeUnit.MILLISECONDS.toNanos(RESTART_GRACE_MILLIS)) {
+            return false;
+        }
+        try {
+            return new PipelineConfigurations(configurationAdmin).pipeline(camera).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile FrameRenderer renderer;
     /** The last picture made per camera and options; kept when a pipeline goes, so its successor (after a configuration change) shows it until its first frame. */
@@ -222,13 +258,13 @@ public class CameraServlet extends HttpServlet {
             JsonErrorPages.send(resp, 400, "bad_request", e.getMessage());
             return;
         }
-        Optional<CameraPipeline> pipeline = pipelines.stream().filter(p -> p.cameraId().equals(camera)).findFirst();
-        if (pipeline.isEmpty()) {
+        Optional<CameraPipeline> pipeline = pipeline(camera);
+        if (pipeline.isEmpty() && !restarting(camera)) {
             JsonErrorPages.send(resp, 404, "not_found", "no pipeline watches a camera " + camera + "; pictures are of what a pipeline processes");
             return;
         }
         if (file.equals("frame.jpg")) {
-            Picture p = picture(pipeline.get(), annotate, width, resp);
+            Picture p = picture(camera, pipeline, annotate, width, resp);
             if (p != null) {
                 resp.setContentType("image/jpeg");
                 resp.setHeader("Cache-Control", "no-store");
@@ -239,21 +275,22 @@ public class CameraServlet extends HttpServlet {
             }
             return;
         }
-        stream(pipeline.get(), annotate, width, fps, resp);
+        stream(camera, annotate, width, fps, resp);
     }
 
-    private void stream(CameraPipeline pipeline, boolean annotate, int width, double fps, HttpServletResponse resp) throws IOException {
+    /** New frames of the camera until it is gone; a restart of its pipeline only pauses the stream. */
+    private void stream(String camera, boolean annotate, int width, double fps, HttpServletResponse resp) throws IOException {
         resp.setContentType("multipart/x-mixed-replace; boundary=" + BOUNDARY);
         resp.setHeader("Cache-Control", "no-store");
         OutputStream out = resp.getOutputStream();
         long period = (long) (1000 / fps);
         long sent = -1;
         try {
-            while (open && pipelines.contains(pipeline)) {
+            for (Optional<CameraPipeline> pipeline = pipeline(camera); open && (pipeline.isPresent() || restarting(camera)); pipeline = pipeline(camera)) {
                 long start = System.nanoTime();
-                Optional<Observation> o = pipeline.latest();
+                Optional<Observation> o = pipeline.flatMap(CameraPipeline::latest);
                 if (o.isPresent() && o.get().frame().sequence() != sent) {
-                    Picture p = render(pipeline.cameraId(), o.get(), annotate, width);
+                    Picture p = render(camera, o.get(), annotate, width);
                     out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + p.jpeg().length + "\r\nX-Frame-Sequence: "
                             + p.sequence() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(p.jpeg());
@@ -271,20 +308,24 @@ public class CameraServlet extends HttpServlet {
         }
     }
 
-    /** The picture of the pipeline's newest frame, or null when an error was sent. */
-    private Picture picture(CameraPipeline pipeline, boolean annotate, int width, HttpServletResponse resp) throws IOException {
-        Optional<Observation> o = pipeline.latest();
-        Picture before = lastPictures.get(key(pipeline.cameraId(), annotate, width));
+    /**
+     * The picture of the newest frame of the camera's pipeline, the last one made while the pipeline
+     * (re)starts, or null when an error was sent.
+     */
+    private Picture picture(String camera, Optional<CameraPipeline> pipeline, boolean annotate, int width, HttpServletResponse resp) throws IOException {
+        Optional<Observation> o = pipeline.flatMap(CameraPipeline::latest);
+        Picture before = lastPictures.get(key(camera, annotate, width));
         if (o.isEmpty() && before != null) {
             return before;
         }
         if (o.isEmpty()) {
-            JsonErrorPages.send(resp, 503, "unavailable", "camera " + pipeline.cameraId() + " has no processed frame yet (pipeline: "
-                    + pipeline.status().state() + ")");
+            resp.setHeader("Retry-After", "1");
+            JsonErrorPages.send(resp, 503, "unavailable", "camera " + camera + " has no processed frame yet (pipeline: "
+                    + pipeline.map(p -> p.status().state()).orElse("restarting") + ")");
             return null;
         }
         try {
-            return render(pipeline.cameraId(), o.get(), annotate, width);
+            return render(camera, o.get(), annotate, width);
         } catch (InferenceException e) {
             JsonErrorPages.send(resp, 503, "unavailable", e.getMessage());
             return null;
