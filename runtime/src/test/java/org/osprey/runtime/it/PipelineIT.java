@@ -393,6 +393,9 @@ public class PipelineIT extends OspreyTestSupport {
             HttpAnswer kept = get("/api/v1/cameras/sample/frame.jpg", ADMIN_PASSWORD);
             assertEquals("the last picture while the pipeline restarts: " + kept.body, 200, kept.status);
             jpeg(kept);
+            HttpAnswer none = get("/api/v1/cameras/sample/frame.jpg?width=123", ADMIN_PASSWORD);
+            assertEquals("no picture of this width yet: " + none.body, 503, none.status);
+            assertEquals(List.of("1"), none.headers.get("Retry-After"));
             pipelines.start();
             assertTrue("the stream goes on with frames of the new pipeline", nextPart(in) > before);
         } finally {
