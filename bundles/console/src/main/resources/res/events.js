@@ -26,19 +26,35 @@ function row(e) {
         el('td', {}, e.zone || ''), el('td', {}, e.score ? Math.round(e.score * 100) + '%' : ''), el('td', {}, e.count ?? ''), el('td', {}, picture));
 }
 
-function render() {
-    body.replaceChildren(...events.filter(visible).map(row));
+// each event's row is made once: a new event adds one row instead of redrawing the table and its pictures
+const rows = new Map();
+
+function rowOf(e) {
+    let r = rows.get(e.id);
+    if (!r) rows.set(e.id, r = row(e));
+    return r;
 }
 
+function render() {
+    body.replaceChildren(...events.filter(visible).map(rowOf));
+}
+
+/** Keeps the event unless it is known; whether it was new. */
 function add(e, newest) {
-    if (seen.has(e.id)) return;
+    if (seen.has(e.id)) return false;
     seen.add(e.id);
     if (newest) events.unshift(e); else events.push(e);
-    if (events.length > KEPT) seen.delete(events.pop().id);
+    if (events.length > KEPT) {
+        const oldest = events.pop().id;
+        seen.delete(oldest);
+        rows.get(oldest)?.remove();
+        rows.delete(oldest);
+    }
     offer(filters.camera, e.camera);
     offer(filters.label, e.label);
     offer(filters.zone, e.zone);
     offer(filters.type, e.type);
+    return true;
 }
 
 Object.values(filters).forEach(s => s.addEventListener('change', render));
@@ -52,8 +68,8 @@ try {
 
 const stream = new EventSource('/api/v1/events', { withCredentials: true });
 const onEvent = m => {
-    add(JSON.parse(m.data), true);
-    render();
+    const e = JSON.parse(m.data);
+    if (add(e, true) && visible(e)) body.prepend(rowOf(e));
 };
 ['appeared', 'left', 'count_changed', 'zone_occupied', 'zone_freed'].forEach(t => stream.addEventListener(t, onEvent));
 stream.onmessage = onEvent;

@@ -182,6 +182,19 @@ public class ConsoleIT {
         waiting(60).until(d -> (Boolean) js("return [...document.querySelectorAll(\"tr[data-type='zone_occupied'] img.thumb\")]"
                 + ".some(i => i.complete && i.naturalWidth > 0)"));
         screenshot("events");
+        // a new event adds its row at the top; the rows shown (and their pictures) stay the same elements, not redrawn
+        String marked = (String) js("const r = document.querySelector('#osprey-event-list tbody tr'); r.classList.add('osprey-it-mark'); return r.dataset.event");
+        waiting(60).until(d -> !marked.equals(js("return document.querySelector('#osprey-event-list tbody tr').dataset.event")));
+        assertEquals("the row shown before a new event is still the same element", Boolean.TRUE,
+                js("return document.querySelector('#osprey-event-list tr.osprey-it-mark') !== null"));
+        // filtered by type: only that type's rows, and all of them again without the filter
+        String rowTypes = "return [...document.querySelectorAll('#osprey-event-list tbody tr')].map(r => r.dataset.type)";
+        org.openqa.selenium.support.ui.Select type = new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("osprey-filter-type")));
+        type.selectByValue("zone_occupied");
+        List<?> filtered = (List<?>) js(rowTypes);
+        assertTrue("only zone_occupied rows: " + filtered, !filtered.isEmpty() && filtered.stream().allMatch("zone_occupied"::equals));
+        type.selectByIndex(0);
+        assertTrue("every type again", ((List<?>) js(rowTypes)).stream().anyMatch(t -> !"zone_occupied".equals(t)));
         assertNoBrowserErrors("the live view and the events page");
     }
 
