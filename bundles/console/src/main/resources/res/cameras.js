@@ -1,5 +1,5 @@
 // Cameras: the list by id with state and reason, removal, and a form that adds a camera with its pipeline.
-import { api, el, say, every, round } from './osprey.js';
+import { api, el, say, every, round, local } from './osprey.js';
 
 const status = document.getElementById('osprey-status');
 const body = document.querySelector('#osprey-camera-list tbody');
@@ -42,7 +42,7 @@ document.getElementById('osprey-test-camera').addEventListener('click', async ()
     const f = new FormData(form);
     say(status, 'trying the camera (up to 15 s)...');
     tested.hidden = true;
-    const response = await fetch('/api/v1/cameras/test', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+    const response = await fetch(local('/api/v1/cameras/test'), { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ kind: f.get('kind'), source: f.get('source').trim(), fps: Number(f.get('fps')) }) });
     if (response.ok) {
         if (tested.src) URL.revokeObjectURL(tested.src);

@@ -1,6 +1,6 @@
 // The live view: every watched camera's newest frame with boxes and zones, the pipeline's figures, and
 // a zone editor drawn on the picture.
-import { api, el, say, every, round } from './osprey.js';
+import { api, el, say, every, round, local } from './osprey.js';
 
 const status = document.getElementById('osprey-status');
 const grid = document.getElementById('osprey-cameras');
@@ -109,7 +109,7 @@ async function refresh(state, root) {
     if (state.editing) return; // the picture holds still while corners are clicked on it
     if (!state.processed) return; // nothing to show before the pipeline's first frame
     if (state.missingSince) return; // restarting or removed: the picture shown stays
-    const response = await fetch(`/api/v1/cameras/${encodeURIComponent(state.id)}/frame.jpg?width=640`, { credentials: 'same-origin', cache: 'no-store' });
+    const response = await fetch(local(`/api/v1/cameras/${encodeURIComponent(state.id)}/frame.jpg?width=640`), { credentials: 'same-origin', cache: 'no-store' });
     if (!response.ok) {
         const body = await response.json().catch(() => ({}));
         // 503: no frame yet, the pipeline (re)starting; asked again on the next tick

@@ -2,14 +2,18 @@
 // browser for /api, same realm) and small DOM helpers. No library, nothing fetched from elsewhere.
 
 /** Calls the admin API; resolves to the JSON answer (or null for 204), rejects with the API's error text. */
+/** The path against the page's origin: on a page opened as http://user:password@host/, fetch refuses a relative URL. */
+export function local(path) {
+    return new URL(path, location.origin);
+}
+
 export async function api(path, options = {}) {
     const init = { credentials: 'same-origin', ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } };
     if (options.json !== undefined) {
         init.body = JSON.stringify(options.json);
         init.headers['Content-Type'] = 'application/json';
     }
-    // against the page's origin: a page opened as http://user:password@host/ would otherwise make fetch refuse the URL
-    const response = await fetch(new URL('/api/v1' + path, location.origin), init);
+    const response = await fetch(local('/api/v1' + path), init);
     if (response.status === 204) {
         return null;
     }

@@ -74,7 +74,12 @@ public class ConsoleIT {
         browser = new ChromeDriver(service, options);
         base = "http://localhost:" + gateway.port();
         // the console's login: HTTP Basic, which the browser then also gives the /api calls of the same realm
-        browser.get("http://admin:" + GatewayProcess.PASSWORD + "@localhost:" + gateway.port() + "/system/console/osprey-live");
+        browser.get(withCredentials("/system/console/osprey-live"));
+    }
+
+    /** The page's address with the user and password in it, as a bookmark may have it (fetch refuses relative URLs on such a page). */
+    private String withCredentials(String path) {
+        return "http://admin:" + GatewayProcess.PASSWORD + "@localhost:" + gateway.port() + path;
     }
 
     @After
@@ -125,7 +130,7 @@ public class ConsoleIT {
     @Test
     public void theLiveViewUpdatesAndAZoneDrawnOnItMakesEventsWithPictures() throws Exception {
         // a camera fast enough to show the live view's rate, added with the cameras page's form: the bundled photos at 10 frames a second
-        browser.get(base + "/system/console/osprey-cameras");
+        browser.get(withCredentials("/system/console/osprey-cameras"));
         waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-camera='sample']")));
         browser.findElement(By.id("osprey-camera-id")).sendKeys("fast");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("osprey-camera-kind"))).selectByValue("org.osprey.camera.files");
@@ -146,7 +151,7 @@ public class ConsoleIT {
         waiting(30).until(d -> d.findElement(By.cssSelector("tr[data-camera='fast'][data-state='streaming']")));
         screenshot("cameras");
 
-        browser.get(base + "/system/console/osprey-live");
+        browser.get(withCredentials("/system/console/osprey-live"));
         WebElement card = waiting(30).until(d -> d.findElement(By.cssSelector(".card[data-camera='fast']")));
         waiting(30).until(d -> Integer.parseInt(card.getAttribute("data-updates")) >= 3);
         int before = Integer.parseInt(card.getAttribute("data-updates"));
