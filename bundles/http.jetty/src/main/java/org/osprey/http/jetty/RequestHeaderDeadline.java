@@ -139,7 +139,7 @@ public final class RequestHeaderDeadline implements ConnectorFactory {
         long ageNanos = TimeUnit.MILLISECONDS.toNanos(nowMillis - endPoint.getCreatedTimeStamp());
         if (!(connection instanceof HttpConnection http)) {
             // still in the TLS handshake (or a protocol this does not know): from when it connected
-            return connection == null || connection instanceof SslConnection ? ageNanos > timeoutNanos : false;
+            return (connection == null || connection instanceof SslConnection) && ageNanos > timeoutNanos;
         }
         long requests = http.getMessagesIn();
         if (requests == 0 && http.getParser().inHeaderState()) {
