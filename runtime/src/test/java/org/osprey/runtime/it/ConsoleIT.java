@@ -240,8 +240,8 @@ public class ConsoleIT {
     }
 
     /**
-     * Every Osprey configuration that is not a factory (speech, inference, HTTP, telemetry, rollout...),
-     * its console form opened and saved as it is, as a user who only looks does: no component fails its
+     * Every Osprey configuration the console lists (speech, inference, HTTP, telemetry, rollout..., and
+     * the existing cameras' and pipelines'), its console form opened and saved as it is, as a user who only looks does: no component fails its
      * activation, and the gateway still answers and is ready.
      */
     @Test

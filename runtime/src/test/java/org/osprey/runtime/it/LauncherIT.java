@@ -304,8 +304,7 @@ public class LauncherIT {
         }
 
         // a camera added through the API (as the console does) has no file, and files deleted while the gateway is stopped
-        HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/cameras"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+        HttpResponse<String> added = http.send(request(port, "/api/v1/cameras", password)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"by-api\",\"kind\":\"org.osprey.camera.files\",\"source\":\"testpattern\",\"fps\":1}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -416,13 +415,18 @@ public class LauncherIT {
     }
 
     private HttpResponse<String> get(int port, String path, String password) throws Exception {
+        return http.send(request(port, path, password).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to the gateway, as admin when a password is given. */
+    private static HttpRequest.Builder request(int port, String path, String password) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(5));
         if (password != null) {
             request.header("Authorization", "Basic "
                     + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request;
     }
 
     private static Path jar() {
