@@ -53,6 +53,35 @@ public class TokensIT extends OspreyTestSupport {
         }
     }
 
+    /**
+     * Two requests without a token on one connection, each body sent whole without waiting for a go-ahead
+     * (no {@code Expect: 100-continue}, as most clients do), the first paused half-way as a slow uplink
+     * would: the number of 401 answers read. A server that answers before reading the body closes the
+     * connection on the unread rest, and such a client gets a reset instead of the answer.
+     */
+    private static int refusalsOnOneConnection(byte[] image) throws Exception {
+        byte[] head = ("POST /image HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: " + image.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (java.net.Socket s = new java.net.Socket("localhost", Integer.parseInt(System.getProperty(PORT_PROPERTY)))) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(head);
+            out.write(image, 0, image.length / 2);
+            out.flush();
+            Thread.sleep(500); // the client's pause (a scenario, not a wait for a condition)
+            try {
+                out.write(image, image.length / 2, image.length - image.length / 2);
+                out.write(head);
+                out.write(image);
+                s.shutdownOutput();
+            } catch (IOException closedWhileSending) {
+                // the server gave up on the connection: what is read below says so
+            }
+            String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answers.split("HTTP/1.1 401 ", -1).length - 1;
+        }
+    }
+
     private static String basic() {
         return "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
     }
@@ -184,6 +213,7 @@ public class TokensIT extends OspreyTestSupport {
             }
             assertEquals(refused.body, 401, refused.status);
             assertEquals("unauthorized", InferenceIT.json(refused).get("code").getAsString());
+            assertEquals("a client sending its body without waiting gets each 401, on one connection", 2, refusalsOnOneConnection(image));
             assertEquals(200, call("POST", "/image", "Bearer " + infer, "image/png", image).status);
             assertEquals("a token without the infer scope", 401, call("POST", "/image", "Bearer " + metrics, "image/png", image).status);
 

@@ -123,7 +123,7 @@ public class InferenceServlet extends HttpServlet {
         String route = req.getServletPath();
         // a form around the image adds its boundaries and headers; /url's body is a little JSON
         long limit = route.equals(URL) ? URL_BODY_LIMIT : maxBodyBytes + FORM_OVERHEAD;
-        // a token in the header is checked before the body is read; DeepStack's api_key is in the body
+        // a token in the header is checked first; DeepStack's api_key is in the body
         Boolean headerToken = null;
         if (tokenRequired) {
             String header = req.getHeader("Authorization");
@@ -132,16 +132,22 @@ public class InferenceServlet extends HttpServlet {
             } else if (!RequestBody.isForm(req.getContentType())) {
                 headerToken = false;
             }
-            if (Boolean.FALSE.equals(headerToken)) {
-                error(resp, unauthorized(), start);
-                return;
-            }
         }
         boolean authorized = !tokenRequired || Boolean.TRUE.equals(headerToken);
         long declared = req.getContentLengthLong();
         if (declared > limit) {
             resp.setHeader("Connection", "close");
             error(resp, tooLarge(declared), start);
+            return;
+        }
+        if (Boolean.FALSE.equals(headerToken)) {
+            if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+                error(resp, unauthorized(), start); // the client waits for a go-ahead before it sends the body
+            } else {
+                // the body is read (within the limits) before the 401: a client still sending it when the
+                // connection closed would get a reset instead of the answer
+                BodyReader.read(req, limit, bodyTimeoutMillis, body -> error(resp, unauthorized(), start), e -> error(resp, unauthorized(), start));
+            }
             return;
         }
         BodyReader.read(req, limit, bodyTimeoutMillis, body -> respond(req, resp, route, body, start, authorized), e -> error(resp, e, start));
