@@ -82,6 +82,17 @@ public class TokensIT extends OspreyTestSupport {
         }
     }
 
+    /** The first answer line to a request without a token that asks for a go-ahead before sending its body (and never sends it). */
+    private static String firstLineWithoutBody(int length) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("localhost", Integer.parseInt(System.getProperty(PORT_PROPERTY)))) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("POST /image HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nExpect: 100-continue\r\nContent-Length: "
+                    + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+        }
+    }
+
     private static String basic() {
         return "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
     }
@@ -214,6 +225,7 @@ public class TokensIT extends OspreyTestSupport {
             assertEquals(refused.body, 401, refused.status);
             assertEquals("unauthorized", InferenceIT.json(refused).get("code").getAsString());
             assertEquals("a client sending its body without waiting gets each 401, on one connection", 2, refusalsOnOneConnection(image));
+            assertEquals("a client that waits for a go-ahead is refused before it sends the body", "HTTP/1.1 401 Unauthorized", firstLineWithoutBody(image.length));
             assertEquals(200, call("POST", "/image", "Bearer " + infer, "image/png", image).status);
             assertEquals("a token without the infer scope", 401, call("POST", "/image", "Bearer " + metrics, "image/png", image).status);
 
